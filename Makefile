@@ -1,0 +1,49 @@
+# xpfo-kvm: XPFO, guest free page hinting and lockless rmap write-protect for
+# Linux 6.12.  "make help" lists the targets.
+S := scripts
+KERNEL ?= on
+# Kernel parameters for "make run" and "make shell": the features on.
+RUN_ARGS ?= -a xpfo=on
+
+.PHONY: help deps tree export check-series build build-each-patch build-all run shell check clean
+
+help: ## list the targets
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: ## install the Debian packages needed (as root; no-op when present)
+	@$(S)/install-deps
+
+tree: deps ## fetch the pinned base into build/src and git am the series
+	@$(S)/fetch-base
+	@$(S)/apply-series
+
+export: ## export the tree's commits back into patches/
+	@$(S)/export-series
+
+check-series: ## check that patches/ and the tree agree, and that the series applies
+	@$(S)/check-apply && $(S)/check-series
+
+build: deps ## build kernel KERNEL (default on; off, debug) and its selftests
+	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
+	@$(S)/check-series --quiet || echo "warning: building a tree that differs from patches/ (see above)"
+	@$(S)/build-kernel $(KERNEL) && $(S)/build-selftests $(KERNEL)
+
+build-each-patch: ## build kernel KERNEL at every patch of the series in turn
+	@$(S)/build-each-patch $(KERNEL)
+
+build-all: ## build the off, on and debug kernels
+	@for k in off on debug; do $(MAKE) --no-print-directory build KERNEL=$$k || exit 1; done
+
+run: build ## boot the patched kernel with the features on and show what they do
+	@rc=0; $(S)/run-qemu -k $(KERNEL) -t 900 -o results/run $(RUN_ARGS) -- \
+		'. $$XK_ROOT/tests/guest/show.sh' || rc=$$?; \
+	cat results/run/report 2>/dev/null; exit $$rc
+
+shell: build ## an interactive shell in the patched kernel (leave with "exit")
+	@$(S)/run-qemu -k $(KERNEL) -i $(RUN_ARGS)
+
+check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftests (TAP)
+	@$(S)/check $(CHECK_ARGS)
+
+clean: ## remove build outputs and results (keeps build/src and ccache)
+	rm -rf build/out results

@@ -1,0 +1,117 @@
+# Shared helpers for the scripts in this folder: paths, logging, errors, the
+# kernel tree and the series.  Sourced, never run.  Every path can be moved
+# with an environment variable so tests can point a script at a scratch copy.
+
+set -eu
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${XK_BUILD:-$ROOT/build}
+SRC=${XK_SRC:-$BUILD/src}
+OUT=${XK_OUT:-$BUILD/out}
+DL=${XK_DL:-$BUILD/dl}
+RESULTS=${XK_RESULTS:-$ROOT/results}
+PATCHES=${XK_PATCHES:-$ROOT/patches}
+CONFIGS=$ROOT/configs
+JOBS=${XK_JOBS:-$(($(nproc) + 1))}
+
+# shellcheck source=../base.conf
+. "$ROOT/base.conf"
+
+# The tag of the pristine base commit in $SRC, and the branch of the series.
+BASE_TAG=base
+SERIES_BRANCH=${XK_SERIES_BRANCH:-series}
+# Who commits in the tree (git am keeps each patch's author).
+export GIT_COMMITTER_NAME="XPFO-KVM Developers" GIT_COMMITTER_EMAIL="dev@xpfo-kvm.example.org"
+
+PROG=$(basename "$0")
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# git in the kernel tree.
+tgit() { git -C "$SRC" "$@"; }
+
+have_tree() { [ -e "$SRC/.git" ] && tgit rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null; }
+need_tree() { have_tree || die "no kernel tree in $SRC: run 'make tree' (scripts/fetch-base, scripts/apply-series)"; }
+am_in_progress() { [ -d "$(tgit rev-parse --git-path rebase-apply)" ]; }
+# Refuse to go on when the tree has edits that are not committed.
+need_clean_tree() {
+	local dirty
+	dirty=$(tgit status --porcelain --untracked-files=no)
+	[ -z "$dirty" ] || die "uncommitted changes in $SRC: commit them (or squash into their patch) first:
+$dirty"
+	! am_in_progress || die "a 'git am' is in progress in $SRC: finish it or 'git -C $SRC am --abort'"
+}
+
+# Patch file names listed in patches/series, in order (comments and blank
+# lines skipped).
+series_patches() {
+	[ -f "$PATCHES/series" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
+}
+# Die when patches/series lists a file that does not exist.
+need_series_files() {
+	local p
+	for p in $(series_patches); do
+		[ -f "$PATCHES/$p" ] || die "patches/series lists $p, which does not exist"
+	done
+}
+
+# Export the commits base..REV of the tree as patches into DIR, with options
+# that keep an unchanged patch byte-identical whatever the user's git config
+# and the repository's packing: no hashes in the From line, full blob ids,
+# no rename detection, no git version signature, no "n/m" numbering.  Blank
+# context lines are written empty rather than as one space, so no line of a
+# patch ends in whitespace (git am reads both).
+export_patches() { # REV DIR
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	tgit -c diff.suppressBlankEmpty=true \
+		format-patch --quiet --zero-commit --no-signature --no-numbered \
+		--full-index --no-renames --no-thread --encode-email-headers \
+		-o "$2" "$BASE_TAG..$1" >/dev/null
+}
+
+# The files named in the error output of "git apply" / "git am".
+failed_files() { # ERRFILE
+	sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
+		-e 's/^error: \(.*\): does not exist in index$/\1/p' \
+		-e 's/^error: \(.*\): already exists in index$/\1/p' \
+		-e 's/^error: \(.*\): patch does not apply$/\1/p' "$1" | sort -u
+}
+
+# The kernels configs/kernels names, and the fragments of one of them.
+kernel_names() { awk '!/^#/ && NF { print $1 }' "$CONFIGS/kernels"; }
+kernel_fragments() { # NAME
+	awk -v n="$1" '$1 == n { $1 = ""; sub(/^ +/, ""); print }' "$CONFIGS/kernels"
+}
+
+# The C compiler for kernel and module builds.
+kernel_cc() { if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi; }
+
+# Run a long command with its output in LOG, printing a progress line every
+# 30 s and, on failure, the lines of LOG matching ERR_RE (or its tail).
+run_logged() { # LOG ERR_RE DESC cmd...
+	local logf=$1 err_re=$2 desc=$3 start rc ticker parent=$$
+	shift 3
+	mkdir -p "$(dirname "$logf")"
+	start=$(date +%s)
+	log "$desc (log: $logf)"
+	( exec 9>&-
+	  while sleep 30 </dev/null >/dev/null 2>&1 && kill -0 "$parent" 2>/dev/null; do
+		log "  ... $desc: $(($(date +%s) - start)) s, $(wc -l <"$logf") log lines"
+	  done ) &
+	ticker=$!
+	rc=0
+	"$@" >"$logf" 2>&1 || rc=$?
+	kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
+	if [ "$rc" -ne 0 ]; then
+		log "FAILED: $desc (exit $rc, $(($(date +%s) - start)) s); from $logf:"
+		if grep -E -n "$err_re" "$logf" >/dev/null; then
+			grep -E -n -A3 "$err_re" "$logf" | head -60 >&2
+		else
+			tail -30 "$logf" >&2
+		fi
+		return "$rc"
+	fi
+	log "done: $desc ($(($(date +%s) - start)) s)"
+}

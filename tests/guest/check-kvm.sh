@@ -1,0 +1,19 @@
+# Guest plan: nested KVM in every MMU mode, the in-tree dirty-log selftests
+# and dirty_log_lockless_test (short runs), with the lockless dirty-log
+# harvest off and on when the kernel has it.  Sourced by tests/guest/check-*.sh
+# plans.
+kvm_dirty_log_tests() {
+	for ll in $(dirty_log_lockless_values); do
+		label=$mode
+		if [ "$ll" != - ]; then
+			label="$mode, lockless=$ll"
+			set_dirty_log_lockless "$ll" || { tap 1 "set kvm.dirty_log_lockless ($label)"; continue; }
+		fi
+		t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
+		# Fails on a lost write, and when the harvests' mmu_lock
+		# acquisitions (VM statistics) do not match the lockless mode.
+		t "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
+	done
+	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
+}
+for_each_mmu_mode kvm_dirty_log_tests

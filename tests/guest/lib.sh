@@ -1,0 +1,93 @@
+# Helpers for guest-side test plans (sourced inside the QEMU guest, whose
+# root is the host's, read-only).  Results go to $XK_GUEST_OUT/tap as TAP
+# lines without numbers ("ok - name", "not ok - name"); the host numbers them.
+
+XK_TAP=$XK_GUEST_OUT/tap
+XK_LOGS=$XK_GUEST_OUT/logs
+mkdir -p "$XK_LOGS"
+: >>"$XK_TAP"
+xk_failed=0
+
+# Record one result.
+tap() { # 0|1 NAME [DIAG]
+	if [ "$1" = 0 ]; then
+		echo "ok - $2" | tee -a "$XK_TAP"
+	else
+		echo "not ok - $2${3:+ # $3}" | tee -a "$XK_TAP"
+		xk_failed=$((xk_failed + 1))
+	fi
+}
+
+# Run a test command with a time limit ($XK_TEST_TIMEOUT s, default 900);
+# its output goes to logs/<slug>.log, and its last lines to the console
+# (prefixed "xk| ", which the splat scanner skips) when it fails.
+t() { # NAME cmd...
+	name=$1
+	shift
+	slug=$(echo "$name" | tr -c 'A-Za-z0-9_.=-' '_')
+	echo "xk: begin $name: $*"
+	start=$(date +%s)
+	rc=0
+	timeout -k 10 "${XK_TEST_TIMEOUT:-900}" "$@" >"$XK_LOGS/$slug.log" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || tail -20 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
+	tap "$rc" "$name" "exit $rc after $(($(date +%s) - start)) s"
+	return 0
+}
+
+# (Re)load KVM from the kernel's build folder with the given parameters.
+#   load_kvm "kvm params" "kvm_amd params"
+load_kvm() {
+	rmmod kvm_amd 2>/dev/null
+	rmmod kvm 2>/dev/null
+	b=$XK_KERNEL_BUILD
+	grep -q '^irqbypass ' /proc/modules || insmod "$b/virt/lib/irqbypass.ko" || return 1
+	# shellcheck disable=SC2086
+	insmod "$b/arch/x86/kvm/kvm.ko" $1 || return 1
+	# shellcheck disable=SC2086
+	insmod "$b/arch/x86/kvm/kvm-amd.ko" $2 || return 1
+	[ -c /dev/kvm ] || return 1
+	tdp=$(cat /sys/module/kvm/parameters/tdp_mmu)
+	npt=$(cat /sys/module/kvm_amd/parameters/npt)
+	echo "xk: kvm loaded: kvm $1, kvm_amd $2; tdp_mmu=$tdp npt=$npt"
+	# The mode asked for must be the mode we got (kvm_amd falls back to
+	# shadow paging silently when the CPU lacks NPT).
+	case " $1 $2 " in *" npt=0 "*) want_npt=N ;; *) want_npt=Y ;; esac
+	case " $1 " in *" tdp_mmu=0 "*) want_tdp=N ;; *) want_tdp=Y ;; esac
+	[ "$npt" = "$want_npt" ] && [ "$tdp" = "$want_tdp" ] ||
+		{ echo "xk: asked npt=$want_npt tdp_mmu=$want_tdp, got npt=$npt tdp_mmu=$tdp"; return 1; }
+}
+
+# The MMU modes every KVM test runs in: name, kvm params, kvm_amd params.
+XK_MMU_MODES="tdp|| shadow-tdp|tdp_mmu=0| shadow|tdp_mmu=0|npt=0"
+
+# Run "$@" once per MMU mode, KVM reloaded for it; $mode names the mode.
+for_each_mmu_mode() {
+	for m in $XK_MMU_MODES; do
+		mode=${m%%|*}
+		rest=${m#*|}
+		if load_kvm "${rest%%|*}" "${rest#*|}"; then
+			"$@"
+		else
+			tap 1 "kvm loads ($mode)"
+		fi
+	done
+}
+
+selftest() { echo "$XK_KERNEL_BUILD/kselftest/$1"; }
+
+# kvm.dirty_log_lockless (runtime-writable) exists with
+# CONFIG_KVM_X86_LOCKLESS_DIRTY_LOG.  The values to test: "0 1", or "-" when
+# the kernel does not have the parameter.
+XK_DIRTY_LOG_LOCKLESS=/sys/module/kvm/parameters/dirty_log_lockless
+dirty_log_lockless_values() {
+	if [ -e "$XK_DIRTY_LOG_LOCKLESS" ]; then echo "0 1"; else echo "-"; fi
+}
+set_dirty_log_lockless() { # 0|1
+	echo "$1" >"$XK_DIRTY_LOG_LOCKLESS" &&
+		echo "xk: kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS")"
+}
+
+finish() {
+	echo "xk: plan done, $xk_failed failed"
+	[ "$xk_failed" = 0 ]
+}

@@ -1,0 +1,43 @@
+# Guest plan for "make run": what this kernel is and what each feature of
+# the series is doing, in a short report (in $XK_GUEST_OUT/report too).
+. "$XK_ROOT/tests/guest/lib.sh"
+
+cfg() { zcat /proc/config.gz | grep -E "^$1=" | cut -d= -f2; }
+state() { # NAME CONFIG
+	v=$(cfg "$2")
+	printf '  %-34s %s\n' "$1" "${v:+$2=$v}${v:-not in this kernel ($2 unset)}"
+}
+
+report() {
+	echo "==== xpfo-kvm: $(uname -r) ===="
+	echo "kernel:   $(cat /proc/version)"
+	echo "cmdline:  $(cat /proc/cmdline)"
+	tree=$XK_ROOT/build/src
+	echo "series:   $(git -C "$tree" rev-list --count base..HEAD) patches on the base (git log base..HEAD in build/src)"
+	git -C "$tree" log --reverse --format='            %s' base..HEAD
+	echo "features:"
+	state "XPFO" CONFIG_XPFO
+	state "guest free page hinting" CONFIG_KVM_FREE_PAGE_HINTING
+	state "lockless rmap write-protect" CONFIG_KVM_X86_LOCKLESS_DIRTY_LOG
+	echo "memory:   $(awk '/MemTotal|MemFree/ { printf "%s %d MiB  ", $1, $2 / 1024 }' /proc/meminfo)"
+	echo "direct map: $(grep -E '^DirectMap' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
+	echo "xpfo:     $(grep -E '^xpfo_' /proc/vmstat | tr '\n' ' ')"
+	if load_kvm "" "" >/dev/null; then
+		echo "nested KVM: /dev/kvm ready (kvm_amd, tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu))"
+		echo "dirty-log harvest with mmu_lock held for read:" \
+			"kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS" 2>/dev/null || echo "(no such parameter)")"
+		echo "dirty-log harvest of a nested guest (dirty_log_perf_test, 2 vCPUs, 64 MiB each):"
+		"$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2 >/tmp/perf.log 2>&1 ||
+			{ cat /tmp/perf.log; return 1; }
+		grep -E 'Get dirty log over|Clear dirty log over|Dirty memory time|Iteration 2 dirty memory' \
+			/tmp/perf.log | sed 's/^/    /'
+	else
+		echo "nested KVM: kvm_amd did not load"
+		return 1
+	fi
+	echo "===="
+}
+rc=0
+report >"$XK_GUEST_OUT/report" 2>&1 || rc=$?
+cat "$XK_GUEST_OUT/report"
+exit $rc
