@@ -1,5 +1,5 @@
 # Guest plan: nested KVM in every MMU mode, the in-tree dirty-log selftests
-# and dirty_log_lockless_test (short runs), with the lockless dirty-log
+# and dirty_log_lockless_test (short runs, when the tree has it), with the lockless dirty-log
 # harvest off and on when the kernel has it.  Sourced by tests/guest/check-*.sh
 # plans.
 kvm_dirty_log_tests() {
@@ -12,7 +12,8 @@ kvm_dirty_log_tests() {
 		t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 		# Fails on a lost write, and when the harvests' mmu_lock
 		# acquisitions (VM statistics) do not match the lockless mode.
-		t "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
+		have_selftest kvm/dirty_log_lockless_test &&
+			t "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
 	done
 	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
 }

@@ -18,6 +18,50 @@ tap() { # 0|1 NAME [DIAG]
 	fi
 }
 
+# What each thread of process $1 is doing: state, CPU time and kernel stack
+# (a hung test's threads, before it is killed).  Goes to stdout.
+dump_threads() { # PID
+	for task in /proc/"$1"/task/*; do
+		[ -e "$task/stat" ] || continue
+		# comm may hold spaces: the fields after ") " are state, ...
+		st=$(sed 's/.*) //' "$task/stat" | cut -d' ' -f1,12,13)
+		echo "thread ${task##*/} ($(cat "$task/comm")): state, utime, stime: $st"
+		cat "$task/stack" 2>/dev/null | sed 's/^/    /'
+	done
+	# A VM of that process: which of its KVM statistics still move.
+	for vm in /sys/kernel/debug/kvm/"$1"-*; do
+		[ -d "$vm" ] || continue
+		grep -r . "$vm" 2>/dev/null | grep -v ':0$' >/tmp/xk-kvm-stats.1
+		sleep 2
+		grep -r . "$vm" 2>/dev/null | grep -v ':0$' >/tmp/xk-kvm-stats.2
+		echo "KVM statistics of ${vm##*/} that changed in 2 s:"
+		diff /tmp/xk-kvm-stats.1 /tmp/xk-kvm-stats.2 | sed -n 's/^> /    /p'
+	done
+}
+
+# Run "$@" with output to LOG, killed after LIMIT seconds; exit status 124
+# on timeout (like timeout(1)), after dumping its threads into LOG.
+run_limited() { # LIMIT LOG cmd...
+	limit=$1 log=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	waited=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge "$limit" ]; then
+			{ echo "timeout after $limit s, threads of pid $pid:"; dump_threads "$pid"; } >>"$log"
+			kill -TERM "$pid" 2>/dev/null
+			sleep 10
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid"
+			return 124
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$pid"
+}
+
 # Run a test command with a time limit ($XK_TEST_TIMEOUT s, default 900);
 # its output goes to logs/<slug>.log, and its last lines to the console
 # (prefixed "xk| ", which the splat scanner skips) when it fails.
@@ -28,8 +72,8 @@ t() { # NAME cmd...
 	echo "xk: begin $name: $*"
 	start=$(date +%s)
 	rc=0
-	timeout -k 10 "${XK_TEST_TIMEOUT:-900}" "$@" >"$XK_LOGS/$slug.log" 2>&1 || rc=$?
-	[ "$rc" = 0 ] || tail -20 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
+	run_limited "${XK_TEST_TIMEOUT:-900}" "$XK_LOGS/$slug.log" "$@" || rc=$?
+	[ "$rc" = 0 ] || tail -40 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
 	tap "$rc" "$name" "exit $rc after $(($(date +%s) - start)) s"
 	return 0
 }
@@ -74,6 +118,9 @@ for_each_mmu_mode() {
 }
 
 selftest() { echo "$XK_KERNEL_BUILD/kselftest/$1"; }
+# Whether a selftest was built (scripts/build-selftests builds only those
+# whose source is in the tree).
+have_selftest() { [ -x "$(selftest "$1")" ]; }
 
 # kvm.dirty_log_lockless (runtime-writable) exists with
 # CONFIG_KVM_X86_LOCKLESS_DIRTY_LOG.  The values to test: "0 1", or "-" when
