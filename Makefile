@@ -5,7 +5,7 @@ KERNEL ?= on
 # Kernel parameters for "make run" and "make shell": the features on.
 RUN_ARGS ?= -a xpfo=on
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run shell check clean
+.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -44,6 +44,10 @@ shell: build ## an interactive shell in the patched kernel (leave with "exit")
 
 check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftests (TAP)
 	@$(S)/check $(CHECK_ARGS)
+
+bench-xpfo: ## XPFO cost: xpfo=off vs on vs on without batching (not in make check)
+	@$(MAKE) --no-print-directory build KERNEL=on
+	@bench/xpfo
 
 clean: ## remove build outputs and results (keeps build/src and ccache)
 	rm -rf build/out results

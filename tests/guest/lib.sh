@@ -134,6 +134,9 @@ set_dirty_log_lockless() { # 0|1
 		echo "xk: kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS")"
 }
 
+# The value of a /proc/vmstat counter (0 when the kernel has no such counter).
+vmstat_value() { awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat; }
+
 finish() {
 	echo "xk: plan done, $xk_failed failed"
 	[ "$xk_failed" = 0 ]

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-guest work of bench/xpfo, one kind per run:
+ *
+ *   xpfo-work fault MIB LOOPS   map MIB of anonymous memory, write one byte
+ *                               per page, unmap; LOOPS times (the manner of
+ *                               will-it-scale page_fault1)
+ *   xpfo-work thp MIB LOOPS     the same with MADV_HUGEPAGE: THP faults
+ *   xpfo-work fork MIB LOOPS    fork a child that writes one byte per page of
+ *                               a MIB heap (copy-on-write) and exits; LOOPS
+ *                               times
+ *   xpfo-work file MIB LOOPS    write MIB to a file in DIR ($XK_WORK_DIR, or
+ *                               /tmp), read it back, delete it; LOOPS times
+ *
+ * It prints the number of pages touched, for the flushes-per-allocation
+ * figure.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static long fault(size_t size, long loops, long psz, int advice)
+{
+	long pages = 0;
+
+	for (long l = 0; l < loops; l++) {
+		char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap");
+		madvise(p, size, advice);
+		for (size_t off = 0; off < size; off += psz, pages++)
+			p[off] = 1;
+		munmap(p, size);
+	}
+	return pages;
+}
+
+static long fork_loop(size_t size, long loops, long psz)
+{
+	char *heap = malloc(size);
+	long pages = 0;
+
+	if (!heap)
+		die("malloc");
+	memset(heap, 1, size);
+	for (long l = 0; l < loops; l++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			for (size_t off = 0; off < size; off += psz)
+				heap[off] = 2;
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			die("child");
+		pages += size / psz;
+	}
+	free(heap);
+	return pages;
+}
+
+static long file_loop(size_t size, long loops, long psz)
+{
+	const char *dir = getenv("XK_WORK_DIR") ?: "/tmp";
+	char path[4096], buf[65536];
+	long pages = 0;
+
+	snprintf(path, sizeof(path), "%s/xpfo-work.%d", dir, getpid());
+	memset(buf, 3, sizeof(buf));
+	for (long l = 0; l < loops; l++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0)
+			die(path);
+		for (size_t done = 0; done < size; done += sizeof(buf))
+			if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+				die("write");
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			die("lseek");
+		for (size_t done = 0; done < size; done += sizeof(buf))
+			if (read(fd, buf, sizeof(buf)) != sizeof(buf) || buf[0] != 3)
+				die("read");
+		close(fd);
+		unlink(path);
+		pages += size / psz;
+	}
+	return pages;
+}
+
+int main(int argc, char **argv)
+{
+	long psz = sysconf(_SC_PAGESIZE), loops, pages;
+	size_t size;
+
+	if (argc != 4 || (loops = atol(argv[3])) <= 0 || atol(argv[2]) <= 0) {
+		fprintf(stderr, "usage: %s fault|thp|fork|file MIB LOOPS\n", argv[0]);
+		return 2;
+	}
+	size = (size_t)atol(argv[2]) << 20;
+	if (!strcmp(argv[1], "fault"))	/* 4K pages, as page_fault1 */
+		pages = fault(size, loops, psz, MADV_NOHUGEPAGE);
+	else if (!strcmp(argv[1], "thp"))
+		pages = fault(size, loops, psz, MADV_HUGEPAGE);
+	else if (!strcmp(argv[1], "fork"))
+		pages = fork_loop(size, loops, psz);
+	else if (!strcmp(argv[1], "file"))
+		pages = file_loop(size, loops, psz);
+	else {
+		fprintf(stderr, "%s: unknown work '%s'\n", argv[0], argv[1]);
+		return 2;
+	}
+	printf("%ld\n", pages);
+	return 0;
+}
