@@ -2,10 +2,11 @@
 # Linux 6.12.  "make help" lists the targets.
 S := scripts
 KERNEL ?= on
-# Kernel parameters for "make run" and "make shell": the features on.
-RUN_ARGS ?= -a xpfo=on
+# Kernel parameters and devices for "make run" and "make shell": the
+# features on, and QEMU's virtio-balloon with free page reporting.
+RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo clean
+.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -48,6 +49,10 @@ check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftest
 bench-xpfo: ## XPFO cost: xpfo=off vs on vs on without batching (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/xpfo
+
+bench-hinting: ## free page hinting vs page_reporting vs off: RSS returned, fault cost (not in make check)
+	@$(MAKE) --no-print-directory build KERNEL=on
+	@bench/hinting
 
 clean: ## remove build outputs and results (keeps build/src and ccache)
 	rm -rf build/out results

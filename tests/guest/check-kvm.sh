@@ -12,8 +12,7 @@ kvm_dirty_log_tests() {
 		t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 		# Fails on a lost write, and when the harvests' mmu_lock
 		# acquisitions (VM statistics) do not match the lockless mode.
-		have_selftest kvm/dirty_log_lockless_test &&
-			t "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
+		t_if_built "dirty_log_lockless_test ($label)" kvm/dirty_log_lockless_test -d 10
 	done
 	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
 }

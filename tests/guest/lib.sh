@@ -118,9 +118,14 @@ for_each_mmu_mode() {
 }
 
 selftest() { echo "$XK_KERNEL_BUILD/kselftest/$1"; }
-# Whether a selftest was built (scripts/build-selftests builds only those
-# whose source is in the tree).
-have_selftest() { [ -x "$(selftest "$1")" ]; }
+# A test of a selftest the tree may not have (scripts/build-selftests builds
+# only those whose source is in the tree): nothing when it was not built.
+t_if_built() { # NAME SELFTEST args...
+	name=$1 st=$2
+	shift 2
+	[ -x "$(selftest "$st")" ] || return 0
+	t "$name" "$(selftest "$st")" "$@"
+}
 
 # kvm.dirty_log_lockless (runtime-writable) exists with
 # CONFIG_KVM_X86_LOCKLESS_DIRTY_LOG.  The values to test: "0 1", or "-" when
@@ -134,8 +139,36 @@ set_dirty_log_lockless() { # 0|1
 		echo "xk: kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS")"
 }
 
-# The value of a /proc/vmstat counter (0 when the kernel has no such counter).
-vmstat_value() { awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat; }
+# How much /proc/vmstat counters grew over a stretch of work (0 for a
+# counter the kernel does not have):
+#   vmstat_mark; work...; flushes=$(vmstat_since xpfo_tlb_flushes)
+vmstat_mark() { cp /proc/vmstat /tmp/xk-vmstat.mark; }
+vmstat_since() { # COUNTER
+	awk -v k="$1" 'FNR == NR { if ($1 == k) v0 = $2; next }
+		$1 == k { v1 = $2 } END { print v1 - v0 }' /tmp/xk-vmstat.mark /proc/vmstat
+}
+
+# Whether writing VALUE to a parameter file is refused with EINVAL and a new
+# kernel log line matching PATTERN; says what went wrong when not.
+refuses() { # FILE VALUE PATTERN
+	n0=$(dmesg | grep -c -e "$3")
+	# coreutils' echo names the error (dash's says "I/O error" for all)
+	if err=$( (/bin/echo "$2" >"$1") 2>&1); then
+		echo "'$2' was accepted by $1"
+		return 1
+	fi
+	case "$err" in
+	*"Invalid argument"*) ;;
+	*) echo "'$2' was refused with '$err', not EINVAL"; return 1 ;;
+	esac
+	[ "$(dmesg | grep -c -e "$3")" -gt "$n0" ] || { echo "no log line '$3' for '$2'"; return 1; }
+}
+
+# Build a C program of tests/guest/ for the guest into /tmp; prints its path.
+guest_tool() { # NAME
+	[ -x "/tmp/$1" ] || gcc -O2 -Wall -o "/tmp/$1" "$XK_ROOT/tests/guest/$1.c" >&2 || return 1
+	echo "/tmp/$1"
+}
 
 finish() {
 	echo "xk: plan done, $xk_failed failed"

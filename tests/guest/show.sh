@@ -22,6 +22,16 @@ report() {
 	echo "memory:   $(awk '/MemTotal|MemFree/ { printf "%s %d MiB  ", $1, $2 / 1024 }' /proc/meminfo)"
 	echo "direct map: $(grep -E '^DirectMap' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 	echo "xpfo:     $(grep -E '^xpfo_' /proc/vmstat | tr '\n' ' ')"
+	hstats=/sys/kernel/debug/page_hinting/stats
+	if [ -r "$hstats" ]; then
+		echo "free page hinting: virtio_balloon.hinting=$(cat /sys/module/virtio_balloon/parameters/hinting);" \
+			"the guest fills, frees and refills 512 MiB (QEMU's RSS read on the host):"
+		memtest=$(guest_tool hinting-memtest) &&
+			"$memtest" check 512 "$XK_GUEST_OUT/host-rss" 30 >/tmp/memtest.log 2>&1 ||
+			{ sed 's/^/    /' /tmp/memtest.log; return 1; }
+		sed 's/^/    /' /tmp/memtest.log
+		echo "    $(grep -E '^(captured|reported_pages|refaults|sweeps) ' "$hstats" | tr '\n' ' ')"
+	fi
 	if load_kvm "" "" >/dev/null; then
 		echo "nested KVM: /dev/kvm ready (kvm_amd, tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu))"
 		echo "dirty-log harvest with mmu_lock held for read:" \

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The in-guest work of bench/xpfo, one kind per run:
+ * In-guest work for the benchmarks (bench/xpfo, bench/hinting), one kind
+ * per run:
  *
- *   xpfo-work fault MIB LOOPS   map MIB of anonymous memory, write one byte
- *                               per page, unmap; LOOPS times (the manner of
- *                               will-it-scale page_fault1)
- *   xpfo-work thp MIB LOOPS     the same with MADV_HUGEPAGE: THP faults
- *   xpfo-work fork MIB LOOPS    fork a child that writes one byte per page of
- *                               a MIB heap (copy-on-write) and exits; LOOPS
- *                               times
- *   xpfo-work file MIB LOOPS    write MIB to a file in DIR ($XK_WORK_DIR, or
- *                               /tmp), read it back, delete it; LOOPS times
+ *   memwork fault MIB LOOPS   map MIB of anonymous memory, write one byte
+ *                             per page, unmap; LOOPS times (the manner of
+ *                             will-it-scale page_fault1)
+ *   memwork thp MIB LOOPS     the same with MADV_HUGEPAGE: THP faults
+ *   memwork fork MIB LOOPS    fork a child that writes one byte per page of
+ *                             a MIB heap (copy-on-write) and exits; LOOPS
+ *                             times
+ *   memwork file MIB LOOPS    write MIB to a file in DIR ($XK_WORK_DIR, or
+ *                             /tmp), read it back, delete it; LOOPS times
  *
  * It prints the number of pages touched, for the flushes-per-allocation
  * figure.
@@ -81,7 +82,7 @@ static long file_loop(size_t size, long loops, long psz)
 	char path[4096], buf[65536];
 	long pages = 0;
 
-	snprintf(path, sizeof(path), "%s/xpfo-work.%d", dir, getpid());
+	snprintf(path, sizeof(path), "%s/memwork.%d", dir, getpid());
 	memset(buf, 3, sizeof(buf));
 	for (long l = 0; l < loops; l++) {
 		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);

@@ -1,0 +1,24 @@
+# Guest side of bench/hinting, in whichever mode the guest was booted:
+# QEMU's RSS after a 768 MiB free (timeline, seconds until 90% has left),
+# the fraction returned after freeing every other 4 KiB page of 512 MiB,
+# and a page-fault loop (memwork fault) timed five times.  Prints
+# "xk-bench: MODE KEY VALUE" lines; MODE comes from $XK_BENCH_MODE.
+. "$XK_ROOT/tests/guest/lib.sh"
+
+mode=${XK_BENCH_MODE:?} work=${XK_BENCH_WORK:?}
+rss=$XK_GUEST_OUT/host-rss
+memtest=$(guest_tool hinting-memtest) || exit 1
+echo "xk: virtio_balloon.hinting=$(cat /sys/module/virtio_balloon/parameters/hinting)" \
+	"page_hinting.min_order=$(cat /sys/module/page_hinting/parameters/min_order)"
+sleep 5	# let the boot's own frees settle
+
+"$memtest" timeline 768 "$rss" 30 >"$XK_GUEST_OUT/timeline" || exit 1
+echo "xk-bench: $mode seconds_to_90pct $(awk '$1 == "seconds_to_90pct" { print $2 }' "$XK_GUEST_OUT/timeline")"
+"$memtest" frag 512 "$rss" 15 >"$XK_GUEST_OUT/frag" || { cat "$XK_GUEST_OUT/frag"; exit 1; }
+echo "xk-bench: $mode fragmented_returned $(awk '$1 == "fragmented_returned" { print $2 }' "$XK_GUEST_OUT/frag")"
+for i in 1 2 3 4 5; do
+	t0=$(date +%s%N)
+	"$work" fault 64 4 >/dev/null || exit 1
+	echo "xk-bench: $mode fault_ms $((($(date +%s%N) - t0) / 1000000))"
+done
+[ ! -r /sys/kernel/debug/page_hinting/stats ] || sed 's/^/xk: page_hinting /' /sys/kernel/debug/page_hinting/stats

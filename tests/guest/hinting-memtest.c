@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest side of the free page hinting test and benchmark: does memory the
+ * guest frees leave the host, how fast, and does the guest lose nothing by
+ * it?  RSS_FILE holds QEMU's resident memory in KiB, written by the host
+ * every 0.2 s (scripts/run-qemu).
+ *
+ *   hinting-memtest check MIB RSS_FILE TIMEOUT_S
+ *	Fill MIB of anonymous memory with a pattern, verify it, free it; wait
+ *	until QEMU's RSS has dropped by at least 80% of MIB below its level
+ *	while the memory was held, for at most TIMEOUT_S.  Then allocate MIB
+ *	again, check that it reads as zero, write a fresh pattern, wait while
+ *	hinting reports the other frees, and verify it.  Exit 0 when all of
+ *	that held, else 1, naming the first wrong page or what stayed.
+ *   hinting-memtest timeline MIB RSS_FILE SECONDS
+ *	Fill and free MIB; print "T KIB" (seconds since the free, QEMU's RSS)
+ *	every 0.1 s for SECONDS, or until 2 s after 90% of MIB has left, then
+ *	"seconds_to_90pct T" (or "none").
+ *   hinting-memtest frag MIB RSS_FILE SECONDS
+ *	Fill MIB in 4 KiB pages (no THP), free every other page, wait
+ *	SECONDS, print "fragmented_returned F": the fraction of the freed
+ *	half that left QEMU's RSS.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+#define WORDS (PAGE / 8)
+
+static const char *rss_file;
+
+static long host_rss_kib(void)
+{
+	FILE *f = fopen(rss_file, "r");
+	long kib = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &kib) != 1)
+		kib = -1;
+	fclose(f);
+	return kib;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The value of word @w of page @p in round @seed. */
+static uint64_t pattern(size_t p, size_t w, uint64_t seed)
+{
+	return (seed << 48) ^ ((uint64_t)p << 12) ^ w ^ 0x5a5a000000000000ULL;
+}
+
+static uint64_t *map(size_t bytes, int thp)
+{
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	if (!thp)
+		madvise(m, bytes, MADV_NOHUGEPAGE);
+	return m;
+}
+
+static void fill(uint64_t *m, size_t pages, uint64_t seed)
+{
+	for (size_t p = 0; p < pages; p++)
+		for (size_t w = 0; w < WORDS; w++)
+			m[p * WORDS + w] = pattern(p, w, seed);
+}
+
+/* Whether every page holds the pattern (or zeroes); names the first that does not. */
+static int verify(const uint64_t *m, size_t pages, uint64_t seed, int zero)
+{
+	for (size_t p = 0; p < pages; p++)
+		for (size_t w = 0; w < WORDS; w++) {
+			uint64_t want = zero ? 0 : pattern(p, w, seed);
+
+			if (m[p * WORDS + w] != want) {
+				printf("page %zu word %zu: %#llx, expected %#llx\n",
+				       p, w, (unsigned long long)m[p * WORDS + w],
+				       (unsigned long long)want);
+				return 0;
+			}
+		}
+	return 1;
+}
+
+/* Fill and verify @bytes, wait for the host to see them, return QEMU's RSS. */
+static long hold(uint64_t **m, size_t bytes, int thp)
+{
+	*m = map(bytes, thp);
+	fill(*m, bytes / PAGE, 1);
+	if (!verify(*m, bytes / PAGE, 1, 0)) {
+		printf("FAIL: the pattern did not survive before the free\n");
+		exit(1);
+	}
+	sleep(1);	/* the host samples every 0.2 s */
+	return host_rss_kib();
+}
+
+static int check(size_t mib, double timeout)
+{
+	size_t bytes = mib << 20, pages = bytes / PAGE;
+	long held, kib, low, want = mib * 1024 * 8 / 10;
+	uint64_t *m;
+	double t0;
+
+	held = hold(&m, bytes, 1);
+	printf("host RSS: %ld MiB holding %zu MiB\n", held >> 10, mib);
+	munmap(m, bytes);
+	low = held;
+	t0 = now();
+	while (now() - t0 < timeout) {
+		kib = host_rss_kib();
+		if (kib >= 0 && kib < low)
+			low = kib;
+		if (held - low >= want)
+			break;
+		usleep(100000);
+	}
+	printf("host RSS: %ld MiB after the free, %ld MiB returned (%.0f%%) in %.1f s\n",
+	       low >> 10, (held - low) >> 10, 100.0 * (held - low) / (mib * 1024),
+	       now() - t0);
+	if (held - low < want) {
+		printf("FAIL: less than 80%% of %zu MiB left the host within %.0f s\n",
+		       mib, timeout);
+		return 1;
+	}
+
+	/* Memory allocated again holds no stale data and keeps new data. */
+	m = map(bytes, 1);
+	if (!verify(m, pages, 0, 1)) {
+		printf("FAIL: memory allocated after the free is not zero\n");
+		return 1;
+	}
+	fill(m, pages, 2);
+	sleep(3);	/* while hinting reports what else was freed */
+	if (!verify(m, pages, 2, 0)) {
+		printf("FAIL: a page lost its data while hinting ran\n");
+		return 1;
+	}
+	printf("allocated %zu MiB again: read as zero, kept a fresh pattern\n", mib);
+	munmap(m, bytes);
+	return 0;
+}
+
+static int timeline(size_t mib, double seconds)
+{
+	size_t bytes = mib << 20;
+	long held, kib, want = mib * 1024 * 9 / 10;
+	double t0, t, reached = -1;
+	uint64_t *m;
+
+	held = hold(&m, bytes, 1);
+	munmap(m, bytes);
+	t0 = now();
+	while ((t = now() - t0) < seconds && (reached < 0 || t < reached + 2)) {
+		kib = host_rss_kib();
+		printf("%.2f %ld\n", t, kib);
+		if (reached < 0 && kib >= 0 && held - kib >= want)
+			reached = t;
+		usleep(100000);
+	}
+	if (reached < 0)
+		printf("seconds_to_90pct none\n");
+	else
+		printf("seconds_to_90pct %.2f\n", reached);
+	return 0;
+}
+
+static int frag(size_t mib, double seconds)
+{
+	size_t bytes = mib << 20, pages = bytes / PAGE;
+	long held, kib, low;
+	uint64_t *m;
+	double t0;
+
+	held = hold(&m, bytes, 0);
+	for (size_t p = 1; p < pages; p += 2)
+		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+	low = held;
+	t0 = now();
+	while (now() - t0 < seconds) {
+		kib = host_rss_kib();
+		if (kib >= 0 && kib < low)
+			low = kib;
+		usleep(200000);
+	}
+	for (size_t p = 0; p < pages; p += 2)
+		for (size_t w = 0; w < WORDS; w++)
+			if (m[p * WORDS + w] != pattern(p, w, 1)) {
+				printf("FAIL: page %zu, still held, lost its data\n", p);
+				return 1;
+			}
+	printf("host RSS: %ld MiB holding %zu MiB, %ld MiB after freeing every other page\n",
+	       held >> 10, mib, low >> 10);
+	printf("fragmented_returned %.3f\n", (double)(held - low) / (mib * 512));
+	munmap(m, bytes);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	double seconds;
+	size_t mib;
+
+	if (argc != 5 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0) {
+		fprintf(stderr, "usage: %s check|timeline|frag MIB RSS_FILE SECONDS\n", argv[0]);
+		return 2;
+	}
+	mib = atol(argv[2]);
+	rss_file = argv[3];
+	seconds = atof(argv[4]);
+	if (host_rss_kib() < 0) {
+		fprintf(stderr, "cannot read the host's RSS from %s\n", rss_file);
+		return 1;
+	}
+	if (!strcmp(argv[1], "check"))
+		return check(mib, seconds);
+	if (!strcmp(argv[1], "timeline"))
+		return timeline(mib, seconds);
+	if (!strcmp(argv[1], "frag"))
+		return frag(mib, seconds);
+	fprintf(stderr, "unknown mode '%s': check, timeline or frag\n", argv[1]);
+	return 2;
+}
