@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting clean
+.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting bench-dirtylog clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -53,6 +53,10 @@ bench-xpfo: ## XPFO cost: xpfo=off vs on vs on without batching (not in make che
 bench-hinting: ## free page hinting vs page_reporting vs off: RSS returned, fault cost (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/hinting
+
+bench-dirtylog: ## dirty-log harvest with mmu_lock for write vs read, nested KVM (not in make check)
+	@$(MAKE) --no-print-directory build KERNEL=on
+	@bench/dirtylog
 
 clean: ## remove build outputs and results (keeps build/src and ccache)
 	rm -rf build/out results
