@@ -5,7 +5,11 @@
 cfg() { zcat /proc/config.gz | grep -E "^$1=" | cut -d= -f2; }
 state() { # NAME CONFIG
 	v=$(cfg "$2")
-	printf '  %-34s %s\n' "$1" "${v:+$2=$v}${v:-not in this kernel ($2 unset)}"
+	if [ -n "$v" ]; then
+		printf '  %-34s %s\n' "$1" "$2=$v"
+	else
+		printf '  %-34s %s\n' "$1" "not in this kernel ($2 unset)"
+	fi
 }
 
 report() {
