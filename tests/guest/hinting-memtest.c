@@ -21,6 +21,7 @@
  *	SECONDS, print "fragmented_returned F": the fraction of the freed
  *	half that left QEMU's RSS.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,19 +113,16 @@ static long hold(uint64_t **m, size_t bytes, int thp)
 	return host_rss_kib();
 }
 
-static int check(size_t mib, double timeout)
+/*
+ * The lowest QEMU RSS seen within @seconds, stopping early once it is @want
+ * KiB below @held.
+ */
+static long lowest_rss(long held, long want, double seconds)
 {
-	size_t bytes = mib << 20, pages = bytes / PAGE;
-	long held, kib, low, want = mib * 1024 * 8 / 10;
-	uint64_t *m;
-	double t0;
+	double t0 = now();
+	long kib, low = held;
 
-	held = hold(&m, bytes, 1);
-	printf("host RSS: %ld MiB holding %zu MiB\n", held >> 10, mib);
-	munmap(m, bytes);
-	low = held;
-	t0 = now();
-	while (now() - t0 < timeout) {
+	while (now() - t0 < seconds) {
 		kib = host_rss_kib();
 		if (kib >= 0 && kib < low)
 			low = kib;
@@ -132,6 +130,21 @@ static int check(size_t mib, double timeout)
 			break;
 		usleep(100000);
 	}
+	return low;
+}
+
+static int check(size_t mib, double timeout)
+{
+	size_t bytes = mib << 20, pages = bytes / PAGE;
+	long held, low, want = mib * 1024 * 8 / 10;
+	uint64_t *m;
+	double t0;
+
+	held = hold(&m, bytes, 1);
+	printf("host RSS: %ld MiB holding %zu MiB\n", held >> 10, mib);
+	munmap(m, bytes);
+	t0 = now();
+	low = lowest_rss(held, want, timeout);
 	printf("host RSS: %ld MiB after the free, %ld MiB returned (%.0f%%) in %.1f s\n",
 	       low >> 10, (held - low) >> 10, 100.0 * (held - low) / (mib * 1024),
 	       now() - t0);
@@ -185,21 +198,13 @@ static int timeline(size_t mib, double seconds)
 static int frag(size_t mib, double seconds)
 {
 	size_t bytes = mib << 20, pages = bytes / PAGE;
-	long held, kib, low;
+	long held, low;
 	uint64_t *m;
-	double t0;
 
 	held = hold(&m, bytes, 0);
 	for (size_t p = 1; p < pages; p += 2)
 		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
-	low = held;
-	t0 = now();
-	while (now() - t0 < seconds) {
-		kib = host_rss_kib();
-		if (kib >= 0 && kib < low)
-			low = kib;
-		usleep(200000);
-	}
+	low = lowest_rss(held, LONG_MAX, seconds);
 	for (size_t p = 0; p < pages; p += 2)
 		for (size_t w = 0; w < WORDS; w++)
 			if (m[p * WORDS + w] != pattern(p, w, 1)) {
