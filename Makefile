@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting bench-dirtylog clean
+.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -57,6 +57,10 @@ bench-hinting: ## free page hinting vs page_reporting vs off: RSS returned, faul
 bench-dirtylog: ## dirty-log harvest with mmu_lock for write vs read, nested KVM (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/dirtylog
+
+bench-migration: ## live migration of a nested guest: lockless off vs on, hinting off vs on (not in make check)
+	@$(MAKE) --no-print-directory build KERNEL=on
+	@bench/migration
 
 clean: ## remove build outputs and results (keeps build/src and ccache)
 	rm -rf build/out results

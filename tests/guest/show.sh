@@ -1,6 +1,8 @@
 # Guest plan for "make run": what this kernel is and what each feature of
 # the series is doing, in a short report (in $XK_GUEST_OUT/report too).
 . "$XK_ROOT/tests/guest/lib.sh"
+. "$XK_ROOT/tests/guest/nested.sh"
+. "$XK_ROOT/tests/guest/e2e.sh"
 
 cfg() { zcat /proc/config.gz | grep -E "^$1=" | cut -d= -f2; }
 state() { # NAME CONFIG
@@ -45,12 +47,26 @@ report() {
 			{ cat /tmp/perf.log; return 1; }
 		grep -E 'Get dirty log over|Clear dirty log over|Dirty memory time|Iteration 2 dirty memory' \
 			/tmp/perf.log | sed 's/^/    /'
+		nested_report || return 1
 	else
 		echo "nested KVM: kvm_amd did not load"
 		return 1
 	fi
 	echo "===="
 }
+# This kernel as the host of itself: a nested guest (Debian's QEMU in this
+# guest) with free page hinting, and a live migration of a dirtying one.
+nested_report() {
+	echo "a nested guest with free page hinting, run by this kernel's KVM (tests/guest/e2e.sh):"
+	l2_hinting 256 >/tmp/e2e-hinting.log 2>&1
+	grep -E '^(xk: L2 QEMU RSS|not ok)' /tmp/e2e-hinting.log | sed 's/^xk: /    /'
+	echo "live migration of a nested guest dirtying 64 MiB at 16 MiB/s, between two QEMUs here:"
+	l2_migration "tdp, lockless=1" 1 >/tmp/e2e-migration.log 2>&1
+	grep -E '^(xk: migration|ok - .*verifies|not ok)' /tmp/e2e-migration.log |
+		sed -e 's/^xk: migration ([^)]*): /    /' -e 's/^ok - migration ([^)]*): /    /'
+	[ "$xk_failed" = 0 ] || { echo "    FAILED: see the logs in $XK_GUEST_OUT/logs"; return 1; }
+}
+
 rc=0
 report >"$XK_GUEST_OUT/report" 2>&1 || rc=$?
 cat "$XK_GUEST_OUT/report"

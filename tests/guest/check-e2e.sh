@@ -1,0 +1,31 @@
+# Guest plan for the features-on kernel as a KVM host running this same
+# kernel as its guest (tests/guest/e2e.sh): booted with xpfo=on, the lockless
+# dirty-log harvest on.  A guest with free page hinting returns what it
+# frees; live migration of a dirtying guest loses no write, in every MMU
+# mode with the lockless harvest off and on; failed migrations leave the
+# source intact.
+. "$XK_ROOT/tests/guest/lib.sh"
+. "$XK_ROOT/tests/guest/nested.sh"
+. "$XK_ROOT/tests/guest/e2e.sh"
+
+e2e_migrations() {
+	for ll in $(dirty_log_lockless_values); do
+		label=$mode
+		if [ "$ll" != - ]; then
+			label="$mode, lockless=$ll"
+			set_dirty_log_lockless "$ll" || { tap 1 "set kvm.dirty_log_lockless ($label)"; continue; }
+		fi
+		l2_migration "$label" "$ll"
+	done
+}
+
+if load_kvm "" ""; then
+	tap 0 "kvm loads"
+	[ ! -e "$XK_DIRTY_LOG_LOCKLESS" ] || set_dirty_log_lockless 1
+	l2_hinting 256
+	l2_failed_migrations
+else
+	tap 1 "kvm loads"
+fi
+for_each_mmu_mode e2e_migrations
+finish

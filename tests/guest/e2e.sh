@@ -1,0 +1,181 @@
+# The users' scenarios, end to end: this guest (L1, booted with xpfo=on) is a
+# KVM host running this same kernel as its guest (L2) with the host's Debian
+# QEMU (tests/guest/nested.sh).  Sourced after lib.sh and nested.sh by
+# tests/guest/check-*.sh plans and by "make run"; each function records its
+# results with tap and prints the figures it measured.
+
+# L2's devices, the same on both ends of a migration: the balloon with free
+# page reporting, driven by this series' hinting.
+L2_DEVICES="-device virtio-balloon,free-page-reporting=on"
+L2_APPEND="virtio_balloon.hinting=kvm"
+# The migrating guest: 384 MiB, its writer dirtying 64 MiB at 4000 pages
+# (16 MiB) a second.
+L2_MIG_MIB=384
+L2_WRITER="xk_mib=64 xk_rate=4000"
+L2_PORT=4444
+# What the last l2_migration measured (total_ms downtime_ms transferred_kib).
+mig_total= mig_downtime= mig_kib=
+
+# Scenario 1: a guest with free page hinting fills, verifies and frees MIB;
+# at least 80% of it must leave its QEMU's RSS (in this guest) within 60 s;
+# memory it allocates again reads as zero and keeps fresh data.
+l2_hinting() { # MIB
+	mib=$1
+	l2_start hint $((mib * 2)) "$L2_DEVICES" "$L2_APPEND xk_mib=0" &&
+		l2_wait hint "^l2: ready" 120 >/dev/null || { tap 1 "L2 guest with free page hinting boots"; l2_stop hint; return; }
+	rc=0
+	l2_cmd hint 300 fill "$mib" || rc=1
+	sleep 1
+	held=$(l2_rss hint)
+	l2_cmd hint 120 free || rc=1
+	want=$((mib * 1024 * 8 / 10)) low=$held t0=$(date +%s)
+	while [ $((held - low)) -lt "$want" ] && [ $(($(date +%s) - t0)) -lt 60 ]; do
+		kib=$(l2_rss hint)
+		[ "$kib" -lt "$low" ] && low=$kib
+		sleep 0.2
+	done
+	secs=$(($(date +%s) - t0))
+	echo "xk: L2 QEMU RSS: $((held / 1024)) MiB holding $mib MiB, $((low / 1024)) MiB after the free:" \
+		"$(((held - low) / 1024)) MiB returned in ${secs} s"
+	[ $((held - low)) -ge "$want" ]
+	tap $? "L2 with hinting: >= 80% of $mib MiB freed leaves its QEMU's RSS in L1" \
+		"$(((held - low) / 1024)) MiB of $mib returned in $secs s"
+	hint_returned=$(((held - low) / 1024)) hint_secs=$secs
+	l2_cmd hint 300 refill && sleep 3 && l2_cmd hint 120 check
+	tap $? "L2 with hinting: memory allocated again reads as zero and keeps fresh data"
+	l2_stop hint running
+	tap $? "L2 with hinting: no kernel splat in its console"
+	[ "$rc" = 0 ]
+	tap $? "L2 with hinting: fill, verify and free $mib MiB"
+}
+
+# The KiB of RAM a query-migrate answer says were sent (0 when it says none).
+transferred_kib() { n=$(json_num transferred "$1"); echo $((${n:-0} / 1024)); }
+
+# Source guest "src" running, destination "dst" waiting on $L2_PORT, both
+# with MIB of memory, QEMU arguments DEVICES and kernel parameters APPEND.
+l2_pair() { # MIB DEVICES APPEND
+	l2_start dst "$1" "$2 -incoming tcp:127.0.0.1:$L2_PORT" "$3" &&
+		l2_start src "$1" "$2" "$3" &&
+		l2_wait src "^l2: t=2 " 120 >/dev/null
+}
+
+# Writes of guest NAME so far.
+l2_written() { l2_cmd "$1" 30 status | sed -n 's/.* written=\([0-9]*\).*/\1/p'; }
+# Whether guest NAME keeps writing: more pages written after 2 s.
+l2_keeps_writing() {
+	w0=$(l2_written "$1") && sleep 2 && w1=$(l2_written "$1") &&
+		[ -n "$w0" ] && [ -n "$w1" ] && [ "$w1" -gt "$w0" ]
+}
+
+# Scenario 2: live migration of a dirtying guest to a second QEMU on
+# loopback, in the current MMU mode and lockless setting (LABEL names them).
+# The destination must keep running and verify every page the writer wrote;
+# the source's harvests must take mmu_lock as the lockless setting says.
+l2_migration() { # LABEL [LOCKLESS]
+	label=$1 ll=${2:--}
+	mig_total= mig_downtime= mig_kib=
+	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
+		tap 1 "migration ($label): source and destination QEMU start"
+		l2_stop src; l2_stop dst
+		return
+	fi
+	l2_migrate_pair "$label"
+	w=$(l2_kvm_stat src dirty_log_mmu_lock_write) r=$(l2_kvm_stat src dirty_log_mmu_lock_read)
+	echo "xk: migration ($label): source harvests took mmu_lock for write $w, for read $r times"
+	case "$ll" in
+	1) [ "$w" = 0 ] && [ "$r" != - ] && [ "$r" -gt 0 ] ;;
+	0) [ "$w" != - ] && [ "$w" -gt 0 ] && [ "$r" = 0 ] ;;
+	*) true ;;
+	esac
+	tap $? "migration ($label): the source's harvests took mmu_lock as kvm.dirty_log_lockless=$ll says" \
+		"write $w, read $r"
+	l2_finish_pair "$label"
+}
+
+# Migrate src to dst (l2_pair), record the figures in mig_*.
+l2_migrate_pair() { # LABEL
+	q=$(l2_migrate src "tcp:127.0.0.1:$L2_PORT" 300)
+	mrc=$?
+	mig_total=$(json_num total-time "$q") mig_downtime=$(json_num downtime "$q")
+	mig_kib=$(transferred_kib "$q")
+	echo "xk: migration ($1): $(json_str status "$q"), total ${mig_total} ms," \
+		"downtime ${mig_downtime} ms, ${mig_kib} KiB transferred"
+	tap $mrc "migration ($1): completes" "$(json_str status "$q"), total ${mig_total:-?} ms"
+}
+
+# After l2_migrate_pair: the destination keeps running and verifies, no splat.
+l2_finish_pair() { # LABEL
+	l2_stop src
+	if [ "$mrc" = 0 ]; then
+		l2_keeps_writing dst && l2_cmd dst 120 verify
+		tap $? "migration ($1): the destination keeps running and verifies every page written"
+	fi
+	l2_stop dst running
+	tap $? "migration ($1): no kernel splat in the guests' consoles"
+}
+
+# A guest of 1024 MiB that filled and freed 768 MiB, then migrates: how much
+# the migration sends (mig_kib) with DEVICES and APPEND for L2.
+l2_freed_migration() { # LABEL DEVICES APPEND
+	mig_total= mig_downtime= mig_kib=
+	if ! l2_pair 1024 "$2" "$3 xk_mib=16 xk_rate=1000"; then
+		tap 1 "migration ($1): source and destination QEMU start"
+		l2_stop src; l2_stop dst
+		return
+	fi
+	l2_cmd src 300 fill 768 >/dev/null && sleep 1 && held=$(l2_rss src) && l2_cmd src 120 free >/dev/null
+	tap $? "migration ($1): the source fills and frees 768 MiB"
+	# As long as free page hinting needs to return 80% (10 s at most).
+	low=$held t0=$(date +%s)
+	while [ $((held - low)) -lt $((768 * 1024 * 8 / 10)) ] && [ $(($(date +%s) - t0)) -lt 10 ]; do
+		kib=$(l2_rss src)
+		[ "$kib" -lt "$low" ] && low=$kib
+		sleep 0.2
+	done
+	echo "xk: migration ($1): source QEMU RSS $((held / 1024)) MiB holding 768 MiB, $((low / 1024)) MiB after the free"
+	l2_migrate_pair "$1"
+	l2_finish_pair "$1"
+}
+
+# Scenario 3: failed migrations leave the source running, its memory intact:
+# one to a port with no listener, one to a destination killed mid-stream.
+l2_failed_migrations() {
+	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
+		tap 1 "failed migrations: source and destination QEMU start"
+		l2_stop src; l2_stop dst
+		return
+	fi
+	q=$(l2_migrate src "tcp:127.0.0.1:$((L2_PORT + 1))" 60)
+	[ $? != 0 ] && [ "$(json_str status "$q")" = failed ]
+	tap $? "migration to a port with no listener fails" "$(json_str status "$q") $(json_str error-desc "$q")"
+	l2_keeps_writing src
+	tap $? "after it, the source guest keeps running"
+	# Slow the stream down so the destination dies in the middle of it.
+	l2_qmp src '"execute": "migrate-set-parameters", "arguments": {"max-bandwidth": 4194304}' >/dev/null
+	l2_qmp src "\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:127.0.0.1:$L2_PORT\"}" >/dev/null
+	kib=0
+	for _ in $(seq 100); do
+		q=$(l2_qmp src '"execute": "query-migrate"')
+		kib=$(transferred_kib "$q")
+		[ "$kib" -ge 8192 ] && break
+		sleep 0.3
+	done
+	kill -KILL "$(cat "$L2_DIR/dst/qemu-pid")"
+	echo "xk: destination killed after $kib KiB of the stream"
+	st=
+	for _ in $(seq 120); do
+		q=$(l2_qmp src '"execute": "query-migrate"')
+		st=$(json_str status "$q")
+		case "$st" in failed|cancelled|completed) break ;; esac
+		sleep 0.5
+	done
+	[ "$st" = failed ]
+	tap $? "migration to a destination killed mid-stream fails" "$st after $kib KiB"
+	l2_qmp src '"execute": "migrate-set-parameters", "arguments": {"max-bandwidth": 134217728}' >/dev/null
+	l2_keeps_writing src && l2_cmd src 120 verify
+	tap $? "after it, the source guest keeps running and verifies every page written"
+	l2_stop dst
+	l2_stop src running
+	tap $? "failed migrations: no kernel splat in the source guest's console"
+}
