@@ -3,8 +3,8 @@
 # live migration on loopback (tests/guest/e2e.sh).  Prints per run
 #   "xk-bench: dirty MMU LOCKLESS TOTAL_MS DOWNTIME_MS KIB" for a guest
 #	dirtying 64 MiB at 16 MiB/s (tests/guest/e2e.sh: L2_WRITER), in the
-#	TDP MMU, the shadow MMU over NPT (kvm.tdp_mmu=0) and shadow paging
-#	(kvm_amd.npt=0), kvm.dirty_log_lockless=0 and =1, ROUNDS times each;
+#	TDP MMU and the shadow MMU over NPT (kvm.tdp_mmu=0; e2e.sh says why
+#	not kvm_amd.npt=0), kvm.dirty_log_lockless=0 and =1, ROUNDS times each;
 #   "xk-bench: freed HINTING TOTAL_MS DOWNTIME_MS KIB" for a 1 GiB guest
 #	that filled and freed 768 MiB before the migration, with free page
 #	hinting off (no free page reporting) and on.
@@ -13,7 +13,7 @@
 . "$XK_ROOT/tests/guest/e2e.sh"
 ROUNDS=${XK_BENCH_ROUNDS:-3}
 
-for m in $XK_MMU_MODES; do
+for m in $L2_MMU_MODES; do
 	mode=${m%%|*} rest=${m#*|}
 	load_kvm "${rest%%|*}" "${rest#*|}" || exit 1
 	[ -e "$XK_DIRTY_LOG_LOCKLESS" ] || { echo "xk-bench: no kvm.dirty_log_lockless in this kernel"; exit 1; }

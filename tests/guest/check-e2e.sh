@@ -1,23 +1,14 @@
 # Guest plan for the features-on kernel as a KVM host running this same
 # kernel as its guest (tests/guest/e2e.sh): booted with xpfo=on, the lockless
 # dirty-log harvest on.  A guest with free page hinting returns what it
-# frees; live migration of a dirtying guest loses no write, in every MMU
-# mode with the lockless harvest off and on; failed migrations leave the
-# source intact.
+# frees; live migration of a dirtying guest loses no write, in the TDP MMU
+# and the shadow MMU over NPT, with the lockless harvest off and on; failed
+# migrations leave the source intact.
 . "$XK_ROOT/tests/guest/lib.sh"
 . "$XK_ROOT/tests/guest/nested.sh"
 . "$XK_ROOT/tests/guest/e2e.sh"
 
-e2e_migrations() {
-	for ll in $(dirty_log_lockless_values); do
-		label=$mode
-		if [ "$ll" != - ]; then
-			label="$mode, lockless=$ll"
-			set_dirty_log_lockless "$ll" || { tap 1 "set kvm.dirty_log_lockless ($label)"; continue; }
-		fi
-		l2_migration "$label" "$ll"
-	done
-}
+e2e_migration() { l2_migration "$label" "$ll"; }
 
 if load_kvm "" ""; then
 	tap 0 "kvm loads"
@@ -27,5 +18,6 @@ if load_kvm "" ""; then
 else
 	tap 1 "kvm loads"
 fi
-for_each_mmu_mode e2e_migrations
+XK_MMU_MODES=$L2_MMU_MODES
+for_each_mmu_mode for_each_dirty_log_lockless e2e_migration
 finish

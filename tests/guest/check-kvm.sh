@@ -2,18 +2,14 @@
 # and dirty_log_lockless_test (short runs, when the tree has it), with the lockless dirty-log
 # harvest off and on when the kernel has it.  Sourced by tests/guest/check-*.sh
 # plans.
+dirty_log_tests() {
+	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
+	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
+	# (VM statistics) do not match the lockless mode.
+	t_if_built "dirty_log_lockless_test ($label)" kvm/dirty_log_lockless_test -d 10
+}
 kvm_dirty_log_tests() {
-	for ll in $(dirty_log_lockless_values); do
-		label=$mode
-		if [ "$ll" != - ]; then
-			label="$mode, lockless=$ll"
-			set_dirty_log_lockless "$ll" || { tap 1 "set kvm.dirty_log_lockless ($label)"; continue; }
-		fi
-		t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
-		# Fails on a lost write, and when the harvests' mmu_lock
-		# acquisitions (VM statistics) do not match the lockless mode.
-		t_if_built "dirty_log_lockless_test ($label)" kvm/dirty_log_lockless_test -d 10
-	done
+	for_each_dirty_log_lockless dirty_log_tests
 	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
 }
 for_each_mmu_mode kvm_dirty_log_tests

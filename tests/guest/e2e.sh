@@ -13,6 +13,10 @@ L2_APPEND="virtio_balloon.hinting=kvm"
 L2_MIG_MIB=384
 L2_WRITER="xk_mib=64 xk_rate=4000"
 L2_PORT=4444
+# L1's MMU modes for the migrations (lib.sh's XK_MMU_MODES less shadow
+# paging): with kvm_amd.npt=0 a nested Linux guest printed nothing in 120 s
+# under TCG, where with NPT it boots in about 15 s.
+L2_MMU_MODES="tdp|| shadow-tdp|tdp_mmu=0|"
 # What the last l2_migration measured (total_ms downtime_ms transferred_kib).
 mig_total= mig_downtime= mig_kib=
 
@@ -21,6 +25,7 @@ mig_total= mig_downtime= mig_kib=
 # memory it allocates again reads as zero and keeps fresh data.
 l2_hinting() { # MIB
 	mib=$1
+	l2_log_tag hinting
 	l2_start hint $((mib * 2)) "$L2_DEVICES" "$L2_APPEND xk_mib=0" &&
 		l2_wait hint "^l2: ready" 120 >/dev/null || { tap 1 "L2 guest with free page hinting boots"; l2_stop hint; return; }
 	rc=0
@@ -62,10 +67,21 @@ l2_pair() { # MIB DEVICES APPEND
 
 # Writes of guest NAME so far.
 l2_written() { l2_cmd "$1" 30 status | sed -n 's/.* written=\([0-9]*\).*/\1/p'; }
-# Whether guest NAME keeps writing: more pages written after 2 s.
+# Whether guest NAME keeps writing: more pages written after 2 s.  Says
+# what it saw.
 l2_keeps_writing() {
-	w0=$(l2_written "$1") && sleep 2 && w1=$(l2_written "$1") &&
-		[ -n "$w0" ] && [ -n "$w1" ] && [ "$w1" -gt "$w0" ]
+	w0=$(l2_written "$1") && sleep 2 && w1=$(l2_written "$1")
+	echo "xk: l2 $1: ${w0:-no answer} pages written, 2 s later ${w1:-no answer}"
+	[ -n "$w0" ] && [ -n "$w1" ] && [ "$w1" -gt "$w0" ]
+}
+
+# Guest NAME keeps writing, then every page holds its last write; on
+# failure its last console lines are shown (as test output: l2_stop scans
+# the console itself).
+l2_keeps_writing_and_verifies() { # NAME
+	l2_keeps_writing "$1" && l2_cmd "$1" 120 verify && return 0
+	tail -n 12 "$L2_DIR/$1/console.log" | sed "s/^/xk| l2 $1: /"
+	return 1
 }
 
 # Scenario 2: live migration of a dirtying guest to a second QEMU on
@@ -75,6 +91,7 @@ l2_keeps_writing() {
 l2_migration() { # LABEL [LOCKLESS]
 	label=$1 ll=${2:--}
 	mig_total= mig_downtime= mig_kib=
+	l2_log_tag "migration $label"
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
 		tap 1 "migration ($label): source and destination QEMU start"
 		l2_stop src; l2_stop dst
@@ -108,7 +125,7 @@ l2_migrate_pair() { # LABEL
 l2_finish_pair() { # LABEL
 	l2_stop src
 	if [ "$mrc" = 0 ]; then
-		l2_keeps_writing dst && l2_cmd dst 120 verify
+		l2_keeps_writing_and_verifies dst
 		tap $? "migration ($1): the destination keeps running and verifies every page written"
 	fi
 	l2_stop dst running
@@ -119,6 +136,7 @@ l2_finish_pair() { # LABEL
 # the migration sends (mig_kib) with DEVICES and APPEND for L2.
 l2_freed_migration() { # LABEL DEVICES APPEND
 	mig_total= mig_downtime= mig_kib=
+	l2_log_tag "migration $1"
 	if ! l2_pair 1024 "$2" "$3 xk_mib=16 xk_rate=1000"; then
 		tap 1 "migration ($1): source and destination QEMU start"
 		l2_stop src; l2_stop dst
@@ -141,6 +159,7 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 # Scenario 3: failed migrations leave the source running, its memory intact:
 # one to a port with no listener, one to a destination killed mid-stream.
 l2_failed_migrations() {
+	l2_log_tag failed-migrations
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
 		tap 1 "failed migrations: source and destination QEMU start"
 		l2_stop src; l2_stop dst
@@ -173,7 +192,7 @@ l2_failed_migrations() {
 	[ "$st" = failed ]
 	tap $? "migration to a destination killed mid-stream fails" "$st after $kib KiB"
 	l2_qmp src '"execute": "migrate-set-parameters", "arguments": {"max-bandwidth": 134217728}' >/dev/null
-	l2_keeps_writing src && l2_cmd src 120 verify
+	l2_keeps_writing_and_verifies src
 	tap $? "after it, the source guest keeps running and verifies every page written"
 	l2_stop dst
 	l2_stop src running

@@ -138,6 +138,18 @@ set_dirty_log_lockless() { # 0|1
 	echo "$1" >"$XK_DIRTY_LOG_LOCKLESS" &&
 		echo "xk: kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS")"
 }
+# Run "$@" once per value of kvm.dirty_log_lockless ($ll, "-" for a kernel
+# without the parameter), set for it; $label names $mode and the value.
+for_each_dirty_log_lockless() {
+	for ll in $(dirty_log_lockless_values); do
+		label=$mode
+		if [ "$ll" != - ]; then
+			label="$mode, lockless=$ll"
+			set_dirty_log_lockless "$ll" || { tap 1 "set kvm.dirty_log_lockless ($label)"; continue; }
+		fi
+		"$@"
+	done
+}
 
 # How much /proc/vmstat counters grew over a stretch of work (0 for a
 # counter the kernel does not have):

@@ -140,6 +140,10 @@ l2_kvm_stat() { # NAME STAT
 	echo "-"
 }
 
+# Logs of the stopped guests go to $XK_LOGS/l2-[$L2_LOG_TAG-]NAME-*.log.
+L2_LOG_TAG=
+l2_log_tag() { L2_LOG_TAG=$(echo "$1" | tr -c 'A-Za-z0-9_.=-' '_'); }
+
 # Stop guest NAME's QEMU (QMP quit, then SIGKILL after 10 s); fails when
 # its console shows a kernel splat.  With "running" (a guest that still
 # runs, not the paused source of a migration) it first asks the guest for
@@ -153,7 +157,9 @@ l2_stop() { # NAME [running]
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
-	cp "$L2_DIR/$1/console.log" "$XK_LOGS/l2-$1-console.log" 2>/dev/null
+	for f in console qemu qmp; do
+		cp "$L2_DIR/$1/$f.log" "$XK_LOGS/l2-${L2_LOG_TAG:+$L2_LOG_TAG-}$1-$f.log" 2>/dev/null
+	done
 	splats=$("$XK_ROOT/scripts/find-splats" "$L2_DIR/$1/console.log") || true
 	[ -z "$splats" ] || { echo "xk: l2 $1: kernel splat in its console:"; echo "$splats" | head -20; return 1; }
 }
