@@ -125,7 +125,7 @@ l2_migrate_pair() { # LABEL
 l2_finish_pair() { # LABEL
 	l2_stop src
 	if [ "$mrc" = 0 ]; then
-		l2_keeps_writing_and_verifies dst
+		l2_wait_running dst 60 && l2_keeps_writing_and_verifies dst
 		tap $? "migration ($1): the destination keeps running and verifies every page written"
 	fi
 	l2_stop dst running

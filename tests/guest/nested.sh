@@ -132,6 +132,18 @@ l2_migrate() { # NAME URI TIMEOUT
 	done
 }
 
+# Wait until guest NAME's VM runs (a migration's destination starts once it
+# has loaded the last state; a character sent to its serial port before
+# that is lost with the device state it arrived in).
+l2_wait_running() { # NAME TIMEOUT
+	end=$(($(date +%s) + $2))
+	while :; do
+		q=$(l2_qmp "$1" '"execute": "query-status"') && [ "$(json_str status "$q")" = running ] && return 0
+		[ "$(date +%s)" -lt "$end" ] || { echo "xk: l2 $1: not running after $2 s: $q"; return 1; }
+		sleep 0.5
+	done
+}
+
 # This kernel's KVM statistic STAT of guest NAME's VM (debugfs).
 l2_kvm_stat() { # NAME STAT
 	for f in /sys/kernel/debug/kvm/"$(cat "$L2_DIR/$1/qemu-pid")"-*/"$2"; do
