@@ -33,19 +33,14 @@ l2_hinting() { # MIB
 	sleep 1
 	held=$(l2_rss hint)
 	l2_cmd hint 120 free || rc=1
-	want=$((mib * 1024 * 8 / 10)) low=$held t0=$(date +%s)
-	while [ $((held - low)) -lt "$want" ] && [ $(($(date +%s) - t0)) -lt 60 ]; do
-		kib=$(l2_rss hint)
-		[ "$kib" -lt "$low" ] && low=$kib
-		sleep 0.2
-	done
+	want=$((mib * 1024 * 8 / 10)) t0=$(date +%s)
+	low=$(l2_lowest_rss hint "$held" "$want" 60)
 	secs=$(($(date +%s) - t0))
 	echo "xk: L2 QEMU RSS: $((held / 1024)) MiB holding $mib MiB, $((low / 1024)) MiB after the free:" \
 		"$(((held - low) / 1024)) MiB returned in ${secs} s"
 	[ $((held - low)) -ge "$want" ]
 	tap $? "L2 with hinting: >= 80% of $mib MiB freed leaves its QEMU's RSS in L1" \
 		"$(((held - low) / 1024)) MiB of $mib returned in $secs s"
-	hint_returned=$(((held - low) / 1024)) hint_secs=$secs
 	l2_cmd hint 300 refill && sleep 3 && l2_cmd hint 120 check
 	tap $? "L2 with hinting: memory allocated again reads as zero and keeps fresh data"
 	l2_stop hint running
@@ -145,12 +140,7 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 	l2_cmd src 300 fill 768 >/dev/null && sleep 1 && held=$(l2_rss src) && l2_cmd src 120 free >/dev/null
 	tap $? "migration ($1): the source fills and frees 768 MiB"
 	# As long as free page hinting needs to return 80% (10 s at most).
-	low=$held t0=$(date +%s)
-	while [ $((held - low)) -lt $((768 * 1024 * 8 / 10)) ] && [ $(($(date +%s) - t0)) -lt 10 ]; do
-		kib=$(l2_rss src)
-		[ "$kib" -lt "$low" ] && low=$kib
-		sleep 0.2
-	done
+	low=$(l2_lowest_rss src "$held" $((768 * 1024 * 8 / 10)) 10)
 	echo "xk: migration ($1): source QEMU RSS $((held / 1024)) MiB holding 768 MiB, $((low / 1024)) MiB after the free"
 	l2_migrate_pair "$1"
 	l2_finish_pair "$1"
@@ -182,13 +172,8 @@ l2_failed_migrations() {
 	done
 	kill -KILL "$(cat "$L2_DIR/dst/qemu-pid")"
 	echo "xk: destination killed after $kib KiB of the stream"
-	st=
-	for _ in $(seq 120); do
-		q=$(l2_qmp src '"execute": "query-migrate"')
-		st=$(json_str status "$q")
-		case "$st" in failed|cancelled|completed) break ;; esac
-		sleep 0.5
-	done
+	q=$(l2_migrate_wait src 60)
+	st=$(json_str status "$q")
 	[ "$st" = failed ]
 	tap $? "migration to a destination killed mid-stream fails" "$st after $kib KiB"
 	l2_qmp src '"execute": "migrate-set-parameters", "arguments": {"max-bandwidth": 134217728}' >/dev/null

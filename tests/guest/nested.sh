@@ -115,7 +115,11 @@ json_str() { # KEY LINE
 # the status is "completed".
 l2_migrate() { # NAME URI TIMEOUT
 	l2_qmp "$1" "\"execute\": \"migrate\", \"arguments\": {\"uri\": \"$2\"}" >/dev/null || return 1
-	end=$(($(date +%s) + $3))
+	l2_migrate_wait "$1" "$3"
+}
+# Wait for guest NAME's running migration to end, as l2_migrate does.
+l2_migrate_wait() { # NAME TIMEOUT
+	end=$(($(date +%s) + $2))
 	while :; do
 		q=$(l2_qmp "$1" '"execute": "query-migrate"') || { echo "$q"; return 1; }
 		st=$(json_str status "$q")
@@ -125,11 +129,23 @@ l2_migrate() { # NAME URI TIMEOUT
 		esac
 		if [ "$(date +%s)" -ge "$end" ]; then
 			l2_qmp "$1" '"execute": "migrate_cancel"' >/dev/null
-			echo "xk: l2 $1: migration still '$st' after $3 s, cancelled: $q"
+			echo "xk: l2 $1: migration still '$st' after $2 s, cancelled: $q"
 			return 1
 		fi
 		sleep 0.5
 	done
+}
+
+# The lowest RSS of guest NAME's QEMU within SECONDS, stopping early once
+# it is WANT KiB below HELD.
+l2_lowest_rss() { # NAME HELD WANT SECONDS
+	low=$2 t0=$(date +%s)
+	while [ $(($2 - low)) -lt "$3" ] && [ $(($(date +%s) - t0)) -lt "$4" ]; do
+		kib=$(l2_rss "$1")
+		[ "$kib" -lt "$low" ] && low=$kib
+		sleep 0.2
+	done
+	echo "$low"
 }
 
 # Wait until guest NAME's VM runs (a migration's destination starts once it
