@@ -13,17 +13,6 @@
 . "$XK_ROOT/tests/guest/e2e.sh"
 ROUNDS=${XK_BENCH_ROUNDS:-3}
 
-# Run a migration function ("$@", which sets mig_*) until one completes, at
-# most twice: an L2 guest under the emulated SVM now and then dies in its
-# boot or resets itself (README, "Known flakiness").  Its checks still
-# count, and each retry is printed as "xk-bench: retry ...".
-bench_migration() {
-	for try in 1 2; do
-		"$@"
-		[ -z "$mig_total" ] || return 0
-		echo "xk-bench: retry $try of '$2': the migration did not complete"
-	done
-}
 
 for m in $L2_MMU_MODES; do
 	mode=${m%%|*} rest=${m#*|}
@@ -33,15 +22,15 @@ for m in $L2_MMU_MODES; do
 		# Alternate the order so neither setting always runs first.
 		for ll in $([ $((r % 2)) = 1 ] && echo "0 1" || echo "1 0"); do
 			set_dirty_log_lockless "$ll" >/dev/null || exit 1
-			bench_migration l2_migration "$mode, lockless=$ll" "$ll"
+			l2_once_more_on_reset l2_migration "$mode, lockless=$ll" "$ll"
 			echo "xk-bench: dirty $mode $ll ${mig_total:-null} ${mig_downtime:-null} ${mig_kib:-null}"
 		done
 	done
 done
 load_kvm "" "" || exit 1
 set_dirty_log_lockless 1 >/dev/null || exit 1
-bench_migration l2_freed_migration "freed, hinting off" "-device virtio-balloon,free-page-reporting=off" ""
+l2_once_more_on_reset l2_freed_migration "freed, hinting off" "-device virtio-balloon,free-page-reporting=off" ""
 echo "xk-bench: freed off ${mig_total:-null} ${mig_downtime:-null} ${mig_kib:-null}"
-bench_migration l2_freed_migration "freed, hinting on" "$L2_DEVICES" "$L2_APPEND"
+l2_once_more_on_reset l2_freed_migration "freed, hinting on" "$L2_DEVICES" "$L2_APPEND"
 echo "xk-bench: freed on ${mig_total:-null} ${mig_downtime:-null} ${mig_kib:-null}"
 finish

@@ -20,6 +20,48 @@ L2_MMU_MODES="tdp|| shadow-tdp|tdp_mmu=0|"
 # What the last l2_migration measured (total_ms downtime_ms transferred_kib).
 mig_total= mig_downtime= mig_kib=
 
+# Run a scenario ("$@", a function that starts and stops L2 guests and
+# records its results with tap) a second time when its first run failed
+# only the way the emulator fails: an L2 guest reset itself (its QEMU
+# reported SHUTDOWN "guest-reset", a triple fault) while no L2 console
+# shows a lost write (MISMATCH, a FAIL answer) or a kernel splat.  Measured
+# under QEMU 10.0's emulated SVM: a dirty-logged L2 guest reset itself in
+# about 1 migration of 12 with L1 booted xpfo=on and the lockless harvest
+# on or off, and with the 'off' kernel as L1 too (README).  The first run's
+# results are dropped, its logs kept as l2-*-first-*.log, and the repeat
+# said on the console; a second reset fails the scenario.
+l2_once_more_on_reset() { # FUNCTION ARGS...
+	tap_kept=$XK_TAP failed_kept=$xk_failed
+	XK_TAP=$L2_DIR/first.tap
+	: >"$XK_TAP"
+	: >"$L2_DIR/started"
+	"$@"
+	XK_TAP=$tap_kept
+	if grep -q '^not ok' "$L2_DIR/first.tap" && l2_reset_only; then
+		echo "xk: $1 $2: an L2 guest reset itself (SHUTDOWN \"guest-reset\"), no lost write and no splat in any console: run once more"
+		for f in "$XK_LOGS"/l2-"$L2_LOG_TAG"-*.log; do
+			mv "$f" "$(echo "$f" | sed "s|/l2-$L2_LOG_TAG-|/l2-$L2_LOG_TAG-first-|")"
+		done
+		xk_failed=$failed_kept
+		"$@"
+	else
+		cat "$L2_DIR/first.tap" >>"$XK_TAP"
+	fi
+}
+
+# Whether a guest started since $L2_DIR/started was emptied reset itself
+# and none shows a lost write or a splat.
+l2_reset_only() {
+	reset=
+	for n in $(sort -u "$L2_DIR/started"); do
+		d=$L2_DIR/$n
+		grep -q '"reason": "guest-reset"' "$d/qmp.log" && reset=1
+		grep -Eq '^l2: (MISMATCH|[0-9]+ FAIL)' "$d/console.log" && return 1
+		[ -z "$("$XK_ROOT/scripts/find-splats" "$d/console.log")" ] || return 1
+	done
+	[ -n "$reset" ]
+}
+
 # Scenario 1: a guest with free page hinting fills, verifies and frees MIB;
 # at least 80% of it must leave its QEMU's RSS (in this guest) within 60 s;
 # memory it allocates again reads as zero and keeps fresh data.

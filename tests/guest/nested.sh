@@ -32,6 +32,7 @@ l2_start() {
 	l2_initramfs || return 1
 	rm -rf "$d"
 	mkdir -p "$d"
+	echo "$1" >>"$L2_DIR/started"
 	mkfifo "$d/ser.in" "$d/ser.out" "$d/qmp.in" "$d/qmp.out"
 	echo 0 >"$d/seq"
 	cat "$d/ser.out" >"$d/console.log" &
