@@ -13,7 +13,6 @@
 . "$XK_ROOT/tests/guest/e2e.sh"
 ROUNDS=${XK_BENCH_ROUNDS:-3}
 
-
 for m in $L2_MMU_MODES; do
 	mode=${m%%|*} rest=${m#*|}
 	load_kvm "${rest%%|*}" "${rest#*|}" || exit 1
