@@ -1,15 +1,9 @@
 # Guest plan: nested KVM in every MMU mode, the in-tree dirty-log selftests
-# and dirty_log_lockless_test (short runs, when the tree has it), with the
-# lockless dirty-log harvest off and on when the kernel has it.  With it off,
-# dirty_log_test runs its dirty-ring mode only: the get and clear harvests
-# are dirty_log_lockless_test's, and each dirty_log_test mode costs about
-# 30 s here.  Sourced by tests/guest/check-*.sh plans.
+# and dirty_log_lockless_test (short runs, when the tree has it), with the lockless dirty-log
+# harvest off and on when the kernel has it.  Sourced by tests/guest/check-*.sh
+# plans.
 dirty_log_tests() {
-	if [ "$ll" = 0 ]; then
-		t "dirty_log_test ($label, dirty-ring)" "$(selftest kvm/dirty_log_test)" -M dirty-ring -i 3
-	else
-		t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
-	fi
+	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
 	# (VM statistics) do not match the lockless mode.
 	t_if_built "dirty_log_lockless_test ($label)" kvm/dirty_log_lockless_test -d 10
