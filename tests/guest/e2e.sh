@@ -32,6 +32,7 @@ mig_total= mig_downtime= mig_kib=
 # said on the console; a second reset fails the scenario.
 l2_once_more_on_reset() { # FUNCTION ARGS...
 	tap_kept=$XK_TAP failed_kept=$xk_failed
+	mkdir -p "$L2_DIR" || return 1
 	XK_TAP=$L2_DIR/first.tap
 	: >"$XK_TAP"
 	: >"$L2_DIR/started"
