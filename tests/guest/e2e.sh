@@ -132,6 +132,7 @@ l2_migration() { # LABEL [LOCKLESS]
 	l2_log_tag "migration $label"
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
 		tap 1 "migration ($label): source and destination QEMU start"
+		l2_show_qemu dst src
 		l2_stop src; l2_stop dst
 		return
 	fi
@@ -177,6 +178,7 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 	l2_log_tag "migration $1"
 	if ! l2_pair 1024 "$2" "$3 xk_mib=16 xk_rate=1000"; then
 		tap 1 "migration ($1): source and destination QEMU start"
+		l2_show_qemu dst src
 		l2_stop src; l2_stop dst
 		return
 	fi
@@ -195,6 +197,7 @@ l2_failed_migrations() {
 	l2_log_tag failed-migrations
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
 		tap 1 "failed migrations: source and destination QEMU start"
+		l2_show_qemu dst src
 		l2_stop src; l2_stop dst
 		return
 	fi

@@ -50,6 +50,15 @@ l2_start() {
 }
 
 l2_alive() { kill -0 "$(cat "$L2_DIR/$1/qemu-pid")" 2>/dev/null; }
+# Why a QEMU did not come up: whether it runs, the last lines it printed.
+l2_show_qemu() { # NAME...
+	for n in "$@"; do
+		state=exited
+		l2_alive "$n" && state=running
+		echo "xk| l2 $n: QEMU $state, its last output:"
+		tail -n 5 "$L2_DIR/$n/qemu.log" 2>/dev/null | sed "s/^/xk| l2 $n: /"
+	done
+}
 # The KiB QEMU of guest NAME has resident (0 when it is gone).
 l2_rss() {
 	kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$L2_DIR/$1/qemu-pid")/status" 2>/dev/null)
