@@ -5,7 +5,7 @@
 # the tree has it: the get and clear harvests beside writing vCPUs) and
 # dirty_log_test's dirty-ring mode; dirty_log_test in every log mode with
 # shadow paging (kvm_amd.npt=0), the rmap harvest.  Its dirty-log and
-# clear-log modes cost about 7 minutes per MMU mode here, the dirty ring's
+# clear-log modes cost about 8 minutes per MMU mode here, the dirty ring's
 # about 1.
 . "$XK_ROOT/tests/guest/lib.sh"
 kvm_dirty_log_test() {
