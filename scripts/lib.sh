@@ -63,12 +63,12 @@ need_series_files() {
 # no rename detection, no git version signature, no "n/m" numbering.  Blank
 # context lines are written empty rather than as one space, so no line of a
 # patch ends in whitespace (git am reads both).
-export_patches() { # REV DIR
+export_patches() { # REV DIR [FROM] (FROM: default the base tag)
 	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	tgit -c diff.suppressBlankEmpty=true \
 		format-patch --quiet --zero-commit --no-signature --no-numbered \
 		--full-index --no-renames --no-thread --encode-email-headers \
-		-o "$2" "$BASE_TAG..$1" >/dev/null
+		-o "$2" "${3:-$BASE_TAG}..$1" >/dev/null
 }
 
 # The files named in the error output of "git apply" / "git am".
