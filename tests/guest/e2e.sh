@@ -103,6 +103,14 @@ l2_pair() { # MIB DEVICES APPEND
 		l2_wait src "^l2: t=2 " 120 >/dev/null
 }
 
+# After l2_pair failed: report it, show why, stop both.
+l2_pair_failed() { # LABEL
+	tap 1 "$1: source and destination QEMU start"
+	l2_show_qemu dst src
+	l2_stop src
+	l2_stop dst
+}
+
 # Writes of guest NAME so far.
 l2_written() { l2_cmd "$1" 30 status | sed -n 's/.* written=\([0-9]*\).*/\1/p'; }
 # Whether guest NAME keeps writing: more pages written after 2 s.  Says
@@ -131,9 +139,7 @@ l2_migration() { # LABEL [LOCKLESS]
 	mig_total= mig_downtime= mig_kib=
 	l2_log_tag "migration $label"
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
-		tap 1 "migration ($label): source and destination QEMU start"
-		l2_show_qemu dst src
-		l2_stop src; l2_stop dst
+		l2_pair_failed "migration ($label)"
 		return
 	fi
 	l2_migrate_pair "$label"
@@ -177,9 +183,7 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 	mig_total= mig_downtime= mig_kib=
 	l2_log_tag "migration $1"
 	if ! l2_pair 1024 "$2" "$3 xk_mib=16 xk_rate=1000"; then
-		tap 1 "migration ($1): source and destination QEMU start"
-		l2_show_qemu dst src
-		l2_stop src; l2_stop dst
+		l2_pair_failed "migration ($1)"
 		return
 	fi
 	l2_cmd src 300 fill 768 >/dev/null && sleep 1 && held=$(l2_rss src) && l2_cmd src 120 free >/dev/null
@@ -196,9 +200,7 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 l2_failed_migrations() {
 	l2_log_tag failed-migrations
 	if ! l2_pair "$L2_MIG_MIB" "$L2_DEVICES" "$L2_APPEND $L2_WRITER"; then
-		tap 1 "failed migrations: source and destination QEMU start"
-		l2_show_qemu dst src
-		l2_stop src; l2_stop dst
+		l2_pair_failed "failed migrations"
 		return
 	fi
 	q=$(l2_migrate src "tcp:127.0.0.1:$((L2_PORT + 1))" 60)
