@@ -36,3 +36,27 @@ if [ "$xpfo_mode" = on ]; then
 	why=$(refuses "$batch" maybe "invalid xpfo.batch value 'maybe'")
 	tap $? "xpfo.batch refuses a bad value with -EINVAL and a log line" "$why"
 fi
+
+# A kernel read through page_address() of a page XPFO holds (the probe's
+# "touch", CONFIG_XPFO_DEBUG): the kernel warns, naming the reading
+# function and the page, puts the page back and the read returns its data.
+if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
+	n0=$(dmesg | grep -c 'through the direct map, a user page out of it')
+	echo "xk: expect-splat begin" >/dev/kmsg
+	out=$("$tool" 2>&1)
+	rc=$?
+	echo "xk: expect-splat end" >/dev/kmsg
+	echo "$out"
+	pfn=$(echo "$out" | awk '$1 == "pfn" { print $2 }')
+	line=$(dmesg | grep 'through the direct map, a user page out of it' | tail -n +$((n0 + 1)))
+	echo "$line"
+	if [ "$rc" = 4 ]; then
+		tap 0 "xpfo catches a page_address() read # SKIP built without CONFIG_XPFO_DEBUG"
+	elif [ "$rc" != 0 ]; then
+		tap 1 "xpfo catches a page_address() read" "$(echo "$out" | tail -1)"
+	elif ! echo "$line" | grep -q "xpfo_probe_touch+.* accessed pfn $pfn "; then
+		tap 1 "xpfo catches a page_address() read" "no warning naming xpfo_probe_touch and pfn $pfn"
+	else
+		tap 0 "xpfo catches a page_address() read: warned, named the caller, put pfn $pfn back"
+	fi
+fi
