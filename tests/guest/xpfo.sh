@@ -39,11 +39,12 @@ fi
 
 # A kernel read through page_address() of a page XPFO holds (the probe's
 # "touch", CONFIG_XPFO_DEBUG): the kernel warns, naming the reading
-# function and the page, puts the page back and the read returns its data.
-if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
+# function and the page, puts the page back (a THP removed as one entry:
+# all of it) and the read returns its data.
+touch_test() { # NAME [thp]
 	n0=$(dmesg | grep -c 'through the direct map, a user page out of it')
 	echo "xk: expect-splat begin" >/dev/kmsg
-	out=$("$tool" 2>&1)
+	out=$("$tool" "$@" 2>&1)
 	rc=$?
 	echo "xk: expect-splat end" >/dev/kmsg
 	echo "$out"
@@ -51,12 +52,16 @@ if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
 	line=$(dmesg | grep 'through the direct map, a user page out of it' | tail -n +$((n0 + 1)))
 	echo "$line"
 	if [ "$rc" = 4 ]; then
-		tap 0 "xpfo catches a page_address() read # SKIP built without CONFIG_XPFO_DEBUG"
+		tap 0 "xpfo catches a page_address() read of $name # SKIP $(echo "$out" | tail -1)"
 	elif [ "$rc" != 0 ]; then
-		tap 1 "xpfo catches a page_address() read" "$(echo "$out" | tail -1)"
+		tap 1 "xpfo catches a page_address() read of $name" "$(echo "$out" | tail -1)"
 	elif ! echo "$line" | grep -q "xpfo_probe_touch+.* accessed pfn $pfn "; then
-		tap 1 "xpfo catches a page_address() read" "no warning naming xpfo_probe_touch and pfn $pfn"
+		tap 1 "xpfo catches a page_address() read of $name" "no warning naming xpfo_probe_touch and pfn $pfn"
 	else
-		tap 0 "xpfo catches a page_address() read: warned, named the caller, put pfn $pfn back"
+		tap 0 "xpfo catches a page_address() read of $name: warned, named the caller, put pfn $pfn back"
 	fi
+}
+if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
+	name="a page" touch_test
+	name="a THP's head" touch_test thp
 fi
