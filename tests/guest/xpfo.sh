@@ -41,7 +41,9 @@ fi
 # "touch", CONFIG_XPFO_DEBUG): the kernel warns, naming the reading
 # function and the page, puts the page back (a THP removed as one entry:
 # all of it) and the read returns its data.
-touch_test() { # NAME [thp]
+touch_test() { # WHAT [thp]
+	name=$1
+	shift
 	n0=$(dmesg | grep -c 'through the direct map, a user page out of it')
 	echo "xk: expect-splat begin" >/dev/kmsg
 	out=$("$tool" "$@" 2>&1)
@@ -62,6 +64,6 @@ touch_test() { # NAME [thp]
 	fi
 }
 if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
-	name="a page" touch_test
-	name="a THP's head" touch_test thp
+	touch_test "a page"
+	touch_test "a THP's head" thp
 fi
