@@ -54,7 +54,7 @@ bench-hinting: ## free page hinting vs page_reporting vs off: RSS returned, faul
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/hinting
 
-bench-dirtylog: ## dirty-log harvest with mmu_lock for write vs read, nested KVM (not in make check)
+bench-dirtylog: ## dirty-log harvest with mmu_lock for write vs lockless, nested KVM (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/dirtylog
 

@@ -1,8 +1,10 @@
 # Guest plan for the debug kernel (KASAN, lockdep, PROVE_RCU) as a KVM host,
 # booted with xpfo=on: the dirty-log selftests, short runs, with the default
-# kvm.dirty_log_lockless (on when the kernel has it), so lockdep checks the
-# mmu_lock read-mode harvest: in every MMU mode dirty_log_lockless_test (when
-# the tree has it: the get and clear harvests beside writing vCPUs) and
+# kvm.dirty_log_lockless (on when the kernel has it), so lockdep and PROVE_RCU
+# check the lockless harvest (mmu_lock for read with the TDP MMU, no mmu_lock
+# and RCU rmap walks without it): in every MMU mode dirty_log_lockless_test
+# (when the tree has it: the get and clear harvests beside writing vCPUs, also
+# with aliases and SPTEs zapped under the harvest) and
 # dirty_log_test's dirty-ring mode; dirty_log_test in every log mode with
 # shadow paging (kvm_amd.npt=0), the rmap harvest.  Its dirty-log and
 # clear-log modes cost about 8 minutes per MMU mode here, the dirty ring's
@@ -15,6 +17,8 @@ kvm_dirty_log_test() {
 		t "dirty_log_test ($mode, dirty-ring)" "$(selftest kvm/dirty_log_test)" -M dirty-ring -i 3
 	fi
 	t_if_built "dirty_log_lockless_test ($mode)" kvm/dirty_log_lockless_test -d 4 -r 1
+	t_if_built "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
+		kvm/dirty_log_lockless_test -a 16 -z -b 2M -d 4 -r 1
 	return 0
 }
 for_each_mmu_mode kvm_dirty_log_test

@@ -144,14 +144,18 @@ l2_migration() { # LABEL [LOCKLESS]
 	fi
 	l2_migrate_pair "$label"
 	w=$(l2_kvm_stat src dirty_log_mmu_lock_write) r=$(l2_kvm_stat src dirty_log_mmu_lock_read)
-	echo "xk: migration ($label): source harvests took mmu_lock for write $w, for read $r times"
-	case "$ll" in
-	1) [ "$w" = 0 ] && [ "$r" != - ] && [ "$r" -gt 0 ] ;;
-	0) [ "$w" != - ] && [ "$w" -gt 0 ] && [ "$r" = 0 ] ;;
+	n=$(l2_kvm_stat src dirty_log_mmu_lock_none)
+	echo "xk: migration ($label): source harvests took mmu_lock for write $w, for read $r times, none $n times"
+	# Lockless: the TDP MMU harvests with mmu_lock for read, the shadow
+	# MMU alone (kvm.tdp_mmu=0) without mmu_lock.
+	case "$ll,$(cat /sys/module/kvm/parameters/tdp_mmu)" in
+	1,Y) [ "$w" = 0 ] && [ "$n" = 0 ] && [ "$r" != - ] && [ "$r" -gt 0 ] ;;
+	1,*) [ "$w" = 0 ] && [ "$r" = 0 ] && [ "$n" != - ] && [ "$n" -gt 0 ] ;;
+	0,*) [ "$w" != - ] && [ "$w" -gt 0 ] && [ "$r" = 0 ] && [ "$n" = 0 ] ;;
 	*) true ;;
 	esac
 	tap $? "migration ($label): the source's harvests took mmu_lock as kvm.dirty_log_lockless=$ll says" \
-		"write $w, read $r"
+		"write $w, read $r, none $n"
 	l2_finish_pair "$label"
 }
 

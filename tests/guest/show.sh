@@ -40,7 +40,7 @@ report() {
 	fi
 	if load_kvm "" "" >/dev/null; then
 		echo "nested KVM: /dev/kvm ready (kvm_amd, tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu))"
-		echo "dirty-log harvest with mmu_lock held for read:" \
+		echo "dirty-log harvest without mmu_lock for write (for read with the TDP MMU, none without):" \
 			"kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS" 2>/dev/null || echo "(no such parameter)")"
 		echo "dirty-log harvest of a nested guest (dirty_log_perf_test, 2 vCPUs, 64 MiB each):"
 		"$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2 >/tmp/perf.log 2>&1 ||
