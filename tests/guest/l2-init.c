@@ -337,6 +337,14 @@ int main(void)
 			       (unsigned long long)written,
 			       (unsigned long long)mismatches);
 			next_status += 1;
+			/*
+			 * A writer behind its rate does not poll above: answer
+			 * commands at least once a second all the same (a slow
+			 * guest, e.g. one faulting its memory back in after a
+			 * migration, polled only every 4096 pages, tens of
+			 * seconds apart).
+			 */
+			poll_console(0);
 		}
 		if (npages && !stopped && written % 4096 == 0)
 			poll_console(0);
