@@ -12,7 +12,7 @@
 . "$XK_ROOT/tests/guest/lib.sh"
 kvm_dirty_log_test() {
 	if [ "$mode" = shadow ]; then
-		t "dirty_log_test ($mode)" "$(selftest kvm/dirty_log_test)" -i 2
+		t "dirty_log_test ($mode)" "$(selftest kvm/dirty_log_test)" -i 3
 	else
 		t "dirty_log_test ($mode, dirty-ring)" "$(selftest kvm/dirty_log_test)" -M dirty-ring -i 3
 	fi

@@ -3,7 +3,7 @@
 # harvest off and on when the kernel has it.  Sourced by tests/guest/check-*.sh
 # plans.
 dirty_log_tests() {
-	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 2
+	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
 	# (VM statistics) do not match the lockless mode.
 	t_if_built "dirty_log_lockless_test ($label)" kvm/dirty_log_lockless_test -d 10
