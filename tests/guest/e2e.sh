@@ -122,10 +122,16 @@ l2_keeps_writing() {
 }
 
 # Guest NAME keeps writing, then every page holds its last write; on
-# failure its last console lines are shown (as test output: l2_stop scans
-# the console itself).
+# failure l2_why says which did not happen and the guest's last console
+# lines are shown (as test output: l2_stop scans the console itself).
 l2_keeps_writing_and_verifies() { # NAME
-	l2_keeps_writing "$1" && l2_cmd "$1" 120 verify && return 0
+	if ! l2_keeps_writing "$1"; then
+		l2_why="not writing: ${w0:-no answer} pages written, 2 s later ${w1:-no answer}"
+	elif ! v=$(l2_cmd "$1" 120 verify); then
+		l2_why="verify: ${v:-no answer in 120 s}"
+	else
+		return 0
+	fi
 	tail -n 12 "$L2_DIR/$1/console.log" | sed "s/^/xk| l2 $1: /"
 	return 1
 }
@@ -174,8 +180,9 @@ l2_migrate_pair() { # LABEL
 l2_finish_pair() { # LABEL
 	l2_stop src
 	if [ "$mrc" = 0 ]; then
+		l2_why="not running 60 s after the migration"
 		l2_wait_running dst 60 && l2_keeps_writing_and_verifies dst
-		tap $? "migration ($1): the destination keeps running and verifies every page written"
+		tap $? "migration ($1): the destination keeps running and verifies every page written" "$l2_why"
 	fi
 	l2_stop dst running
 	tap $? "migration ($1): no kernel splat in the guests' consoles"
@@ -230,7 +237,7 @@ l2_failed_migrations() {
 	tap $? "migration to a destination killed mid-stream fails" "$st after $kib KiB"
 	l2_qmp src '"execute": "migrate-set-parameters", "arguments": {"max-bandwidth": 134217728}' >/dev/null
 	l2_keeps_writing_and_verifies src
-	tap $? "after it, the source guest keeps running and verifies every page written"
+	tap $? "after it, the source guest keeps running and verifies every page written" "$l2_why"
 	l2_stop dst
 	l2_stop src running
 	tap $? "failed migrations: no kernel splat in the source guest's console"
