@@ -87,6 +87,7 @@ refusal_test() {
 	echo "$results" | sed 's/^/xk| /'
 	warned=$(dmesg | tail -n +$((n0 + 1)) | grep -o 'WARNING: .* at [^ ]*mm/xpfo\.c:[0-9]* xpfo_[a-z]*_huge' |
 		sed 's/.* //' | sort -u | tr '\n' ' ')
+	warned=${warned% }
 	[ "$rc" = 0 ] || { tap 1 "$name" "insmod exited $rc"; return; }
 	for c in xpfo_refusal_mark_twice xpfo_refusal_release_twice; do
 		echo "$results" | grep -Eq "^ *ok [0-9]+ $c\$" ||
