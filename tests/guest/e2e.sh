@@ -128,7 +128,7 @@ l2_keeps_writing_and_verifies() { # NAME
 	if ! l2_keeps_writing "$1"; then
 		l2_why="not writing: ${w0:-no answer} pages written, 2 s later ${w1:-no answer}"
 	elif ! v=$(l2_cmd "$1" 120 verify); then
-		l2_why="verify: ${v:-no answer in 120 s}"
+		l2_why="verify: $(echo "${v:-no answer in 120 s}" | tr '\n' ' ')"
 	else
 		return 0
 	fi

@@ -68,35 +68,5 @@ if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
 	touch_test "a THP's head" thp
 fi
 
-# The superpage state of a THP refuses a second mark and a second release,
-# each with a warning: the KUnit module xpfo_refusal_test, loaded between
-# expected-splat markers (its KTAP goes to the console, where make check
-# counts its cases too); both cases must pass, not skip, and each refusal
-# must have warned.
-refusal_test() {
-	name="xpfo refuses a second mark and a second release of a THP"
-	ko=$XK_KERNEL_BUILD/mm/xpfo_refusal_test.ko
-	[ -f "$ko" ] || { tap 1 "$name" "no $ko"; return; }
-	n0=$(dmesg | wc -l)
-	echo "xk: expect-splat begin" >/dev/kmsg
-	insmod "$ko"
-	rc=$?
-	echo "xk: expect-splat end" >/dev/kmsg
-	results=$(cat /sys/kernel/debug/kunit/xpfo_refusal/results 2>&1)
-	rmmod xpfo_refusal_test
-	echo "$results" | sed 's/^/xk| /'
-	warned=$(dmesg | tail -n +$((n0 + 1)) | grep -o 'WARNING: .* at [^ ]*mm/xpfo\.c:[0-9]* xpfo_[a-z]*_huge' |
-		sed 's/.* //' | sort -u | tr '\n' ' ')
-	warned=${warned% }
-	[ "$rc" = 0 ] || { tap 1 "$name" "insmod exited $rc"; return; }
-	for c in xpfo_refusal_mark_twice xpfo_refusal_release_twice; do
-		echo "$results" | grep -Eq "^ *ok [0-9]+ $c\$" ||
-			{ tap 1 "$name" "$c: $(echo "$results" | grep -E " $c( |\$)")"; return; }
-	done
-	case "$warned" in
-	*xpfo_remap_huge*xpfo_unmap_huge*)
-		tap 0 "$name: both refused, warned in $warned" ;;
-	*) tap 1 "$name" "warnings: ${warned:-none}" ;;
-	esac
-}
-[ "$xpfo_mode" != on ] || refusal_test
+# The refusals of a THP's state (a KUnit module that warns on purpose)
+[ "$xpfo_mode" != on ] || . "$XK_ROOT/tests/guest/xpfo-refusal.sh"
