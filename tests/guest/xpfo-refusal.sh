@@ -4,8 +4,9 @@
 # console, where make check counts its cases too).  Both cases must pass,
 # not skip; the section must hold both warnings and no other splat.  It
 # needs a THP that leaves the direct map as one 2 MiB entry, so it runs
-# before a soak fragments the direct map (then the refusals, WARN_ON_ONCE,
-# do not warn again in that boot).  Sourced by tests/guest/xpfo.sh.
+# before the selftest and the soak fragment the direct map (then the
+# refusals, WARN_ON_ONCE, do not warn again in that boot).  Sourced by
+# tests/guest/xpfo.sh.
 refusal_test() {
 	name="xpfo refuses a second mark and a second release of a THP"
 	ko=$XK_KERNEL_BUILD/mm/xpfo_refusal_test.ko
