@@ -1,6 +1,8 @@
 # Guest side of bench/xpfo: run each kind of work five times and print, per run,
 # "xk-bench: MODE WORK SECONDS TLB_FLUSHES USER_PAGES L2_SPLITS" (deltas of
-# the /proc/vmstat counters over the work).  MODE comes from $XK_BENCH_MODE.
+# the /proc/vmstat counters over the work), then, once all work is done,
+# "xk-pageblocks: MODE BLOCKS FREE USER KERNEL MIXED" summed over the zones
+# of /sys/kernel/debug/xpfo/pageblocks.  MODE comes from $XK_BENCH_MODE.
 . "$XK_ROOT/tests/guest/lib.sh"
 
 work=${XK_BENCH_WORK:?}
@@ -41,3 +43,9 @@ for w in "fault $work fault 64 4" "thp $work thp 64 2" "fork $work fork 16 16" \
 		bench $w || exit 1
 	done
 done
+
+# How user and kernel pages share the pageblocks after all that work.
+awk -v m="$XK_BENCH_MODE" '
+{ for (i = 3; i <= NF; i++) { split($i, kv, "="); n[kv[1]] += kv[2] } }
+END { print "xk-pageblocks:", m, n["blocks"] + 0, n["free"] + 0, n["user"] + 0, n["kernel"] + 0, n["mixed"] + 0 }
+' /sys/kernel/debug/xpfo/pageblocks || { echo "xk-bench: no /sys/kernel/debug/xpfo/pageblocks"; exit 1; }
