@@ -17,25 +17,27 @@ exec "$real" "\$@"
 FAKE
 chmod +x "$SCRATCH/bin/qemu-system-x86_64"
 
+# Boot kernel 'off' with the first N QEMU starts aborting; sets rc.
+boot_aborting() { # N NAME COMMAND
+	rm -f "$SCRATCH/calls"
+	echo "$1" >"$SCRATCH/aborts"
+	rc=0
+	PATH=$SCRATCH/bin:$PATH "$ROOT/scripts/run-qemu" -k off -o "$SCRATCH/$2" -t 300 -- "$3" \
+		>"$SCRATCH/$2.out" 2>&1 || rc=$?
+	cat "$SCRATCH/$2.out"
+	calls=$(wc -l <"$SCRATCH/calls")
+}
+
 # One abort: the second boot runs the command and its status is returned.
-echo 1 >"$SCRATCH/aborts"
-rc=0
-PATH=$SCRATCH/bin:$PATH "$ROOT/scripts/run-qemu" -k off -o "$SCRATCH/once" -t 300 -- 'exit 7' \
-	>"$SCRATCH/once.out" 2>&1 || rc=$?
-cat "$SCRATCH/once.out"
+boot_aborting 1 once 'exit 7'
 [ "$rc" = 7 ] || fail "after one QEMU abort run-qemu returned $rc, not the guest's 7"
-[ "$(wc -l <"$SCRATCH/calls")" = 2 ] || fail "QEMU was not started exactly twice"
+[ "$calls" = 2 ] || fail "QEMU was started $calls times, not twice"
 grep -q 'Assertion' "$SCRATCH/once/console.qemu-abort.log" || fail "the aborted console was not kept"
 grep -q 'QEMU itself aborted' "$SCRATCH/once.out" || fail "the second boot was not announced"
 
 # Two aborts: no third try, and the boot fails.
-rm -f "$SCRATCH/calls"
-echo 2 >"$SCRATCH/aborts"
-rc=0
-PATH=$SCRATCH/bin:$PATH "$ROOT/scripts/run-qemu" -k off -o "$SCRATCH/twice" -t 300 -- 'exit 0' \
-	>"$SCRATCH/twice.out" 2>&1 || rc=$?
-cat "$SCRATCH/twice.out"
+boot_aborting 2 twice 'exit 0'
 [ "$rc" = 126 ] || fail "after two QEMU aborts run-qemu returned $rc, not 126 (no status)"
-[ "$(wc -l <"$SCRATCH/calls")" = 2 ] || fail "QEMU was started $(wc -l <"$SCRATCH/calls") times, not twice"
+[ "$calls" = 2 ] || fail "QEMU was started $calls times, not twice"
 grep -q no-status "$SCRATCH/twice/result" || fail "the result is not no-status"
 echo "harness $NAME: ok"
