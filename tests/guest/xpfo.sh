@@ -52,6 +52,22 @@ t "xpfo selftest (xpfo=$xpfo_mode)" "$(selftest xpfo/xpfo_test)"
 swapoff /dev/zram0 2>/dev/null
 echo 1 >/sys/block/zram0/reset
 grep -E '^(xpfo_|direct_map_level)' /proc/vmstat | tee "$XK_LOGS/xpfo-vmstat.log"
+
+# The pageblock count (debugfs): 256 MiB of tmpfs held is 65536 user pages,
+# at least 128 pageblocks of 512 pages holding user pages with xpfo=on; with
+# xpfo=off no page is XPFO's and no block holds one.
+dd if=/dev/zero of=/tmp/xk-pageblocks bs=1M count=256 2>/dev/null
+tee "$XK_LOGS/xpfo-pageblocks.log" </sys/kernel/debug/xpfo/pageblocks
+rm -f /tmp/xk-pageblocks
+held=$(awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); n[kv[1]] += kv[2] } }
+	END { print n["user"] + n["mixed"] }' "$XK_LOGS/xpfo-pageblocks.log")
+if [ "$xpfo_mode" = on ]; then
+	[ "${held:-0}" -ge 128 ] && tap 0 "xpfo pageblocks: 256 MiB of tmpfs held in $held blocks" ||
+		tap 1 "xpfo pageblocks count the blocks holding user pages" "${held:-no count} blocks, fewer than 128"
+else
+	[ "${held:-1}" = 0 ] && tap 0 "xpfo pageblocks: no block holds an XPFO page with xpfo=off" ||
+		tap 1 "xpfo pageblocks: no block holds an XPFO page with xpfo=off" "${held:-no count} blocks"
+fi
 if [ "$xpfo_mode" = on ]; then
 	unmapped=$(awk '$1 == "xpfo_unmapped" { print $2 }' /proc/vmstat)
 	[ "${unmapped:-0}" -gt 0 ] && tap 0 "xpfo unmaps user pages" ||
