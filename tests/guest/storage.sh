@@ -3,12 +3,31 @@
 # tmpfs file and on the scratch virtio-blk disk (scripts/run-qemu --disk:
 # it is driven through the DMA API, so with swiotlb=force every transfer is
 # bounced through swiotlb, which copies the pages).  Each writes 16 MiB,
-# buffered and with O_DIRECT, and reads it back after dropping the caches.
+# buffered, with O_DIRECT and through a shared mapping, and reads it back
+# after dropping the caches.
 # Sourced by tests/guest/check-*.sh plans.
 st_data=/tmp/xk-storage.data
 st_mnt=/tmp/xk-storage.mnt
 mkdir -p "$st_mnt"
 dd if=/dev/urandom of="$st_data" bs=1M count=16 2>/dev/null
+
+# Copy $st_data into FILE through a MAP_SHARED mapping (write), or compare
+# FILE, read through one, with it (check).
+st_mmap() { # write|check FILE
+	/usr/bin/python3 - "$1" "$st_data" "$2" <<'PY'
+import mmap, os, sys
+mode, data = sys.argv[1], open(sys.argv[2], "rb").read()
+fd = os.open(sys.argv[3], os.O_RDWR | os.O_CREAT, 0o600)
+if mode == "write":
+    os.ftruncate(fd, len(data))
+m = mmap.mmap(fd, len(data), mmap.MAP_SHARED)
+if mode == "write":
+    m[:] = data
+    m.flush()
+elif m[:] != data:
+    sys.exit("%s differs from what was written through the mapping" % sys.argv[3])
+PY
+}
 
 ext4_test() { # NAME DEVICE
 	if ! mkfs.ext4 -q -F "$2" >"$XK_LOGS/mkfs.log" 2>&1 ||
@@ -24,6 +43,10 @@ ext4_test() { # NAME DEVICE
 		dd if="$st_mnt/direct" bs=1M iflag=direct 2>>"$XK_LOGS/cmp.log" |
 		cmp "$st_data" - >>"$XK_LOGS/cmp.log" 2>&1
 	tap $? "ext4 on $1: O_DIRECT write and read" "$(tail -1 "$XK_LOGS/cmp.log")"
+	st_mmap write "$st_mnt/mapped" 2>"$XK_LOGS/cmp.log" && sync &&
+		echo 3 >/proc/sys/vm/drop_caches && st_mmap check "$st_mnt/mapped" 2>>"$XK_LOGS/cmp.log"
+	tap $? "ext4 on $1: write through a shared mapping, read back through one after drop_caches" \
+		"$(tail -1 "$XK_LOGS/cmp.log")"
 	umount "$st_mnt"
 }
 
