@@ -45,7 +45,5 @@ for w in "fault $work fault 64 4" "thp $work thp 64 2" "fork $work fork 16 16" \
 done
 
 # How user and kernel pages share the pageblocks after all that work.
-awk -v m="$XK_BENCH_MODE" '
-{ for (i = 3; i <= NF; i++) { split($i, kv, "="); n[kv[1]] += kv[2] } }
-END { print "xk-pageblocks:", m, n["blocks"] + 0, n["free"] + 0, n["user"] + 0, n["kernel"] + 0, n["mixed"] + 0 }
-' /sys/kernel/debug/xpfo/pageblocks || { echo "xk-bench: no /sys/kernel/debug/xpfo/pageblocks"; exit 1; }
+pb=$(xpfo_pageblocks) || { echo "xk-bench: no /sys/kernel/debug/xpfo/pageblocks"; exit 1; }
+echo "xk-pageblocks: $XK_BENCH_MODE $pb"

@@ -154,6 +154,14 @@ for_each_dirty_log_lockless() {
 # How much /proc/vmstat counters grew over a stretch of work (0 for a
 # counter the kernel does not have):
 #   vmstat_mark; work...; flushes=$(vmstat_since xpfo_tlb_flushes)
+# Sums over the zones of /sys/kernel/debug/xpfo/pageblocks (or FILE):
+# "BLOCKS FREE USER KERNEL MIXED".
+xpfo_pageblocks() { # [FILE]
+	awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); n[kv[1]] += kv[2] } }
+	END { print n["blocks"] + 0, n["free"] + 0, n["user"] + 0, n["kernel"] + 0, n["mixed"] + 0 }' \
+		"${1:-/sys/kernel/debug/xpfo/pageblocks}"
+}
+
 vmstat_mark() { cp /proc/vmstat /tmp/xk-vmstat.mark; }
 vmstat_since() { # COUNTER
 	awk -v k="$1" 'FNR == NR { if ($1 == k) v0 = $2; next }

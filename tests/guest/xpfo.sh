@@ -59,8 +59,7 @@ grep -E '^(xpfo_|direct_map_level)' /proc/vmstat | tee "$XK_LOGS/xpfo-vmstat.log
 dd if=/dev/zero of=/tmp/xk-pageblocks bs=1M count=256 2>/dev/null
 tee "$XK_LOGS/xpfo-pageblocks.log" </sys/kernel/debug/xpfo/pageblocks
 rm -f /tmp/xk-pageblocks
-held=$(awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); n[kv[1]] += kv[2] } }
-	END { print n["user"] + n["mixed"] }' "$XK_LOGS/xpfo-pageblocks.log")
+held=$(xpfo_pageblocks "$XK_LOGS/xpfo-pageblocks.log" | awk '{ print $3 + $5 }')
 if [ "$xpfo_mode" = on ]; then
 	[ "${held:-0}" -ge 128 ] && tap 0 "xpfo pageblocks: 256 MiB of tmpfs held in $held blocks" ||
 		tap 1 "xpfo pageblocks count the blocks holding user pages" "${held:-no count} blocks, fewer than 128"
