@@ -13,11 +13,9 @@
 # log mode by kvm-on (tests/guest/check-kvm.sh).
 . "$XK_ROOT/tests/guest/lib.sh"
 kvm_dirty_log_test() {
-	if [ "$mode" = shadow ]; then
-		t "dirty_log_test ($mode, dirty-log)" "$(selftest kvm/dirty_log_test)" -M dirty-log -i 3
-	else
-		t "dirty_log_test ($mode, dirty-ring)" "$(selftest kvm/dirty_log_test)" -M dirty-ring -i 3
-	fi
+	local log=dirty-ring
+	[ "$mode" = shadow ] && log=dirty-log
+	t "dirty_log_test ($mode, $log)" "$(selftest kvm/dirty_log_test)" -M "$log" -i 3
 	t_if_built "dirty_log_lockless_test ($mode)" kvm/dirty_log_lockless_test -d 4 -r 1
 	t_if_built "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
 		kvm/dirty_log_lockless_test -a 16 -z -b 2M -d 4 -r 1
