@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run shell check bench-xpfo bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series build build-each-patch build-all run soak-run shell check bench-xpfo bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -36,9 +36,10 @@ build-all: ## build the off, on and debug kernels
 	@for k in off on debug; do $(MAKE) --no-print-directory build KERNEL=$$k || exit 1; done
 
 run: build ## boot the patched kernel with the features on and show what they do
-	@rc=0; $(S)/run-qemu -k $(KERNEL) -t 900 -o results/run $(RUN_ARGS) -- \
-		'. $$XK_ROOT/tests/guest/show.sh' || rc=$$?; \
-	cat results/run/report 2>/dev/null; exit $$rc
+	@$(S)/run-show -k $(KERNEL) $(RUN_ARGS)
+
+soak-run: build ## "make run" N times in a row (default 10), its tally in results/soak-run/
+	@$(S)/soak-run $(or $(N),10) -k $(KERNEL) $(RUN_ARGS)
 
 shell: build ## an interactive shell in the patched kernel (leave with "exit")
 	@$(S)/run-qemu -k $(KERNEL) -i $(RUN_ARGS)

@@ -27,9 +27,10 @@ mig_total= mig_downtime= mig_kib=
 # shows a lost write (MISMATCH, a FAIL answer) or a kernel splat.  Measured
 # under QEMU 10.0's emulated SVM: a dirty-logged L2 guest reset itself in
 # about 1 migration of 12 with L1 booted xpfo=on and the lockless harvest
-# on or off, and with the 'off' kernel as L1 too (README).  The first run's
-# results are dropped, its logs kept as l2-*-first-*.log, and the repeat
-# said on the console; a second reset fails the scenario.
+# on or off, and with the 'off' kernel as L1 too (docs/emulator.md).  The
+# first run's results become TAP comments (its mmu_lock checks, which a
+# reset cannot fail, still count), its logs are kept as l2-*-first-*.log,
+# and the repeat is said on the console; a second reset fails the scenario.
 l2_once_more_on_reset() { # FUNCTION ARGS...
 	tap_kept=$XK_TAP failed_kept=$xk_failed
 	mkdir -p "$L2_DIR" || return 1
@@ -43,7 +44,15 @@ l2_once_more_on_reset() { # FUNCTION ARGS...
 		for f in "$XK_LOGS"/l2-"$L2_LOG_TAG"-*.log; do
 			mv "$f" "$(echo "$f" | sed "s|/l2-$L2_LOG_TAG-|/l2-$L2_LOG_TAG-first-|")"
 		done
+		# The repeat is said in the TAP; failures a reset cannot cause
+		# (how the harvests took mmu_lock) are kept.
+		sed 's/^/# first run, before an L2 reset: /' "$L2_DIR/first.tap" >>"$XK_TAP"
 		xk_failed=$failed_kept
+		grep '^not ok .*mmu_lock' "$L2_DIR/first.tap" | while IFS= read -r l; do
+			echo "$l (first run)"
+		done >"$L2_DIR/kept.tap"
+		cat "$L2_DIR/kept.tap" >>"$XK_TAP"
+		xk_failed=$((xk_failed + $(wc -l <"$L2_DIR/kept.tap")))
 		"$@"
 	else
 		cat "$L2_DIR/first.tap" >>"$XK_TAP"
@@ -58,7 +67,7 @@ l2_reset_only() {
 		d=$L2_DIR/$n
 		grep -q '"reason": "guest-reset"' "$d/qmp.log" && reset=1
 		grep -Eq '^l2: (MISMATCH|[0-9]+ FAIL)' "$d/console.log" && return 1
-		[ -z "$("$XK_ROOT/scripts/find-splats" "$d/console.log")" ] || return 1
+		"$XK_ROOT/scripts/find-splats" "$d/console.log" >/dev/null || return 1
 	done
 	[ -n "$reset" ]
 }
@@ -74,16 +83,19 @@ l2_hinting() { # MIB
 	rc=0
 	l2_cmd hint 300 fill "$mib" || rc=1
 	sleep 1
-	held=$(l2_rss hint)
-	l2_cmd hint 120 free || rc=1
 	want=$((mib * 1024 * 8 / 10)) t0=$(date +%s)
-	low=$(l2_lowest_rss hint "$held" "$want" 60)
-	secs=$(($(date +%s) - t0))
-	echo "xk: L2 QEMU RSS: $((held / 1024)) MiB holding $mib MiB, $((low / 1024)) MiB after the free:" \
-		"$(((held - low) / 1024)) MiB returned in ${secs} s"
-	[ $((held - low)) -ge "$want" ]
-	tap $? "L2 with hinting: >= 80% of $mib MiB freed leaves its QEMU's RSS in L1" \
-		"$(((held - low) / 1024)) MiB of $mib returned in $secs s"
+	if held=$(l2_rss hint) && l2_cmd hint 120 free && low=$(l2_lowest_rss hint "$held" "$want" 60); then
+		secs=$(($(date +%s) - t0))
+		echo "xk: L2 QEMU RSS: $((held / 1024)) MiB holding $mib MiB, $((low / 1024)) MiB after the free:" \
+			"$(((held - low) / 1024)) MiB returned in ${secs} s"
+		[ $((held - low)) -ge "$want" ]
+		tap $? "L2 with hinting: >= 80% of $mib MiB freed leaves its QEMU's RSS in L1" \
+			"$(((held - low) / 1024)) MiB of $mib returned in $secs s"
+	else
+		rc=1
+		tap 1 "L2 with hinting: >= 80% of $mib MiB freed leaves its QEMU's RSS in L1" \
+			"the free or the RSS reading failed (QEMU $(l2_alive hint && echo running || echo gone))"
+	fi
 	l2_cmd hint 300 refill && sleep 3 && l2_cmd hint 120 check
 	tap $? "L2 with hinting: memory allocated again reads as zero and keeps fresh data"
 	l2_stop hint running
@@ -200,8 +212,8 @@ l2_freed_migration() { # LABEL DEVICES APPEND
 	l2_cmd src 300 fill 768 >/dev/null && sleep 1 && held=$(l2_rss src) && l2_cmd src 120 free >/dev/null
 	tap $? "migration ($1): the source fills and frees 768 MiB"
 	# As long as free page hinting needs to return 80% (10 s at most).
-	low=$(l2_lowest_rss src "$held" $((768 * 1024 * 8 / 10)) 10)
-	echo "xk: migration ($1): source QEMU RSS $((held / 1024)) MiB holding 768 MiB, $((low / 1024)) MiB after the free"
+	low=$(l2_lowest_rss src "${held:-0}" $((768 * 1024 * 8 / 10)) 10) &&
+		echo "xk: migration ($1): source QEMU RSS $((held / 1024)) MiB holding 768 MiB, $((low / 1024)) MiB after the free"
 	l2_migrate_pair "$1"
 	l2_finish_pair "$1"
 }

@@ -34,4 +34,4 @@ cat "$hstats" >"$XK_LOGS/hinting-stats.log"
 r1=$(hstat reported_pages)
 echo "xk: page_hinting reported $((r1 - r0)) pages during the test"
 [ $((r1 - r0)) -ge $((768 * 256 * 8 / 10)) ]
-tap $? "page_hinting statistics count the reported pages ($((r1 - r0)))" "$(tr '\n' ' ' <"$hstats")"
+tap $? "page_hinting statistics count the reported pages" "$((r1 - r0)) reported; $(tr '\n' ' ' <"$hstats")"

@@ -8,14 +8,19 @@ mkdir -p "$XK_LOGS"
 : >>"$XK_TAP"
 xk_failed=0
 
-# Record one result.
+# Record one result.  NAME stays the same from run to run (the host checks
+# it against the boot's list of expected tests); figures go into DIAG.
 tap() { # 0|1 NAME [DIAG]
 	if [ "$1" = 0 ]; then
-		echo "ok - $2" | tee -a "$XK_TAP"
+		echo "ok - $2${3:+ # $3}" | tee -a "$XK_TAP"
 	else
 		echo "not ok - $2${3:+ # $3}" | tee -a "$XK_TAP"
 		xk_failed=$((xk_failed + 1))
 	fi
+}
+# Record a test that did not run: a skip, never a pass.
+skip() { # NAME WHY
+	echo "ok - $1 # SKIP $2" | tee -a "$XK_TAP"
 }
 
 # What each thread of process $1 is doing: state, CPU time and kernel stack
@@ -73,8 +78,12 @@ t() { # NAME cmd...
 	start=$(date +%s)
 	rc=0
 	run_limited "${XK_TEST_TIMEOUT:-900}" "$XK_LOGS/$slug.log" "$@" || rc=$?
-	[ "$rc" = 0 ] || tail -40 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
-	tap "$rc" "$name" "exit $rc after $(($(date +%s) - start)) s"
+	case "$rc" in
+	0) tap 0 "$name" "$(($(date +%s) - start)) s" ;;
+	4) skip "$name" "exit 4 (KSFT_SKIP): $(tail -1 "$XK_LOGS/$slug.log")" ;;
+	*) tail -40 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
+	   tap "$rc" "$name" "exit $rc after $(($(date +%s) - start)) s" ;;
+	esac
 	return 0
 }
 
@@ -118,13 +127,12 @@ for_each_mmu_mode() {
 }
 
 selftest() { echo "$XK_KERNEL_BUILD/kselftest/$1"; }
-# A test of a selftest the tree may not have (scripts/build-selftests builds
-# only those whose source is in the tree): nothing when it was not built.
-t_if_built() { # NAME SELFTEST args...
-	name=$1 st=$2
-	shift 2
-	[ -x "$(selftest "$st")" ] || return 0
-	t "$name" "$(selftest "$st")" "$@"
+# A kselftest that prints TAP (kselftest_harness.h): one result for the
+# run, and the host parses its log into one result per case (its
+# $XK_GUEST_OUT/ksft entry: log file, name).
+t_ksft() { # NAME cmd...
+	t "$@"
+	printf '%s\t%s\n' "logs/$slug.log" "$1" >>"$XK_GUEST_OUT/ksft"
 }
 
 # kvm.dirty_log_lockless (runtime-writable) exists with
@@ -189,6 +197,14 @@ guest_tool() { # NAME
 	[ -x "/tmp/$1" ] || gcc -O2 -Wall -o "/tmp/$1" "$XK_ROOT/tests/guest/$1.c" >&2 || return 1
 	echo "/tmp/$1"
 }
+
+# Bracket a splat a test provokes on purpose; KIND names the one warning
+# scripts/find-splats lets the section hold (its table), and the taint
+# printed with "begin" tells it no warning came before.
+expect_splat_begin() { # KIND
+	echo "xk: expect-splat begin $1 taint=$(cat /proc/sys/kernel/tainted)" >/dev/kmsg
+}
+expect_splat_end() { echo "xk: expect-splat end" >/dev/kmsg; }
 
 finish() {
 	echo "xk: plan done, $xk_failed failed"

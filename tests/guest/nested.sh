@@ -59,10 +59,11 @@ l2_show_qemu() { # NAME...
 		tail -n 5 "$L2_DIR/$n/qemu.log" 2>/dev/null | sed "s/^/xk| l2 $n: /"
 	done
 }
-# The KiB QEMU of guest NAME has resident (0 when it is gone).
+# The KiB QEMU of guest NAME has resident; fails, printing nothing, when
+# that QEMU is gone (an exited QEMU is not a QEMU holding 0 KiB).
 l2_rss() {
 	kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$L2_DIR/$1/qemu-pid")/status" 2>/dev/null)
-	echo "${kb:-0}"
+	[ -n "$kb" ] && echo "$kb"
 }
 
 # Wait until a new line of FILE, past line SKIP, matches the extended
@@ -147,11 +148,11 @@ l2_migrate_wait() { # NAME TIMEOUT
 }
 
 # The lowest RSS of guest NAME's QEMU within SECONDS, stopping early once
-# it is WANT KiB below HELD.
+# it is WANT KiB below HELD.  Fails when that QEMU goes away meanwhile.
 l2_lowest_rss() { # NAME HELD WANT SECONDS
 	low=$2 t0=$(date +%s)
 	while [ $(($2 - low)) -lt "$3" ] && [ $(($(date +%s) - t0)) -lt "$4" ]; do
-		kib=$(l2_rss "$1")
+		kib=$(l2_rss "$1") || { echo "xk: l2 $1: QEMU is gone, its RSS cannot be read" >&2; return 1; }
 		[ "$kib" -lt "$low" ] && low=$kib
 		sleep 0.2
 	done
@@ -198,6 +199,8 @@ l2_stop() { # NAME [running]
 	for f in console qemu qmp; do
 		cp "$L2_DIR/$1/$f.log" "$XK_LOGS/l2-${L2_LOG_TAG:+$L2_LOG_TAG-}$1-$f.log" 2>/dev/null
 	done
-	splats=$("$XK_ROOT/scripts/find-splats" "$L2_DIR/$1/console.log") || true
+	src=0
+	splats=$("$XK_ROOT/scripts/find-splats" "$L2_DIR/$1/console.log") || src=$?
+	[ "$src" -le 1 ] || splats="find-splats could not scan its console (exit $src)"
 	[ -z "$splats" ] || { echo "xk: l2 $1: kernel splat in its console:"; echo "$splats" | head -20; return 1; }
 }

@@ -66,7 +66,7 @@ if [ -b /dev/vda ]; then
 	if grep -qw swiotlb=force /proc/cmdline; then
 		used=$(cat "$hiwater" 2>/dev/null)
 		[ "${used:-0}" -gt 0 ]
-		tap $? "swiotlb bounced the disk's transfers (swiotlb=force; high-water mark ${used:-missing} slots)"
+		tap $? "swiotlb bounced the disk's transfers (swiotlb=force)" "high-water mark ${used:-missing} slots"
 	fi
 else
 	tap 1 "ext4 on virtio-blk" "no /dev/vda (scripts/run-qemu --disk)"

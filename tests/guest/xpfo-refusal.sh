@@ -11,10 +11,10 @@ refusal_test() {
 	name="xpfo refuses a second mark and a second release of a THP"
 	ko=$XK_KERNEL_BUILD/mm/xpfo_refusal_test.ko
 	[ -f "$ko" ] || { tap 1 "$name" "no $ko"; return; }
-	echo "xk: expect-splat begin" >/dev/kmsg
+	expect_splat_begin xpfo-refusal
 	insmod "$ko"
 	rc=$?
-	echo "xk: expect-splat end" >/dev/kmsg
+	expect_splat_end
 	results=$(cat /sys/kernel/debug/kunit/xpfo_refusal/results 2>&1)
 	rmmod xpfo_refusal_test
 	echo "$results" | sed 's/^/xk| /'
@@ -35,7 +35,7 @@ refusal_test() {
 	elif [ "$warned" != "xpfo_remap_huge xpfo_unmap_huge" ]; then
 		tap 1 "$name" "warnings: ${warned:-none}"
 	else
-		tap 0 "$name: both refused, warned in $warned"
+		tap 0 "$name" "both refused, warned in $warned"
 	fi
 }
 refusal_test

@@ -16,22 +16,22 @@ touch_test() { # WHAT [thp]
 	name=$1
 	shift
 	n0=$(dmesg | grep -c 'through the direct map, a user page out of it')
-	echo "xk: expect-splat begin" >/dev/kmsg
+	expect_splat_begin xpfo-fault
 	out=$("$tool" "$@" 2>&1)
 	rc=$?
-	echo "xk: expect-splat end" >/dev/kmsg
+	expect_splat_end
 	echo "$out"
 	pfn=$(echo "$out" | awk '$1 == "pfn" { print $2 }')
 	line=$(dmesg | grep 'through the direct map, a user page out of it' | tail -n +$((n0 + 1)))
 	echo "$line"
 	if [ "$rc" = 4 ]; then
-		tap 0 "xpfo catches a page_address() read of $name # SKIP $(echo "$out" | tail -1)"
+		skip "xpfo catches a page_address() read of $name" "$(echo "$out" | tail -1)"
 	elif [ "$rc" != 0 ]; then
 		tap 1 "xpfo catches a page_address() read of $name" "$(echo "$out" | tail -1)"
 	elif ! echo "$line" | grep -q "xpfo_probe_touch+.* accessed pfn $pfn "; then
 		tap 1 "xpfo catches a page_address() read of $name" "no warning naming xpfo_probe_touch and pfn $pfn"
 	else
-		tap 0 "xpfo catches a page_address() read of $name: warned, named the caller, put pfn $pfn back"
+		tap 0 "xpfo catches a page_address() read of $name" "warned, named the caller, put pfn $pfn back"
 	fi
 }
 if [ "$xpfo_mode" = on ] && tool=$(guest_tool xpfo-touch); then
@@ -48,7 +48,7 @@ if ! { echo 64M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
 	swapon /dev/zram0; } 2>"$XK_LOGS/zram.log"; then
 	tap 1 "swap on zram for the xpfo selftest" "$(tail -1 "$XK_LOGS/zram.log")"
 fi
-t "xpfo selftest (xpfo=$xpfo_mode)" "$(selftest xpfo/xpfo_test)"
+t_ksft "xpfo selftest (xpfo=$xpfo_mode)" "$(selftest xpfo/xpfo_test)"
 swapoff /dev/zram0 2>/dev/null
 echo 1 >/sys/block/zram0/reset
 grep -E '^(xpfo_|direct_map_level)' /proc/vmstat | tee "$XK_LOGS/xpfo-vmstat.log"
@@ -61,8 +61,8 @@ tee "$XK_LOGS/xpfo-pageblocks.log" </sys/kernel/debug/xpfo/pageblocks
 rm -f /tmp/xk-pageblocks
 held=$(xpfo_pageblocks "$XK_LOGS/xpfo-pageblocks.log" | awk '{ print $3 + $5 }')
 if [ "$xpfo_mode" = on ]; then
-	[ "${held:-0}" -ge 128 ] && tap 0 "xpfo pageblocks: 256 MiB of tmpfs held in $held blocks" ||
-		tap 1 "xpfo pageblocks count the blocks holding user pages" "${held:-no count} blocks, fewer than 128"
+	[ "${held:-0}" -ge 128 ] && tap 0 "xpfo pageblocks: 256 MiB of tmpfs held in at least 128 blocks" "$held blocks" ||
+		tap 1 "xpfo pageblocks: 256 MiB of tmpfs held in at least 128 blocks" "${held:-no count} blocks"
 else
 	[ "${held:-1}" = 0 ] && tap 0 "xpfo pageblocks: no block holds an XPFO page with xpfo=off" ||
 		tap 1 "xpfo pageblocks: no block holds an XPFO page with xpfo=off" "${held:-no count} blocks"
@@ -95,9 +95,9 @@ if [ "$xpfo_mode" = on ]; then
 	on=$(flushes_per_1000 1) && off=$(flushes_per_1000 0)
 	echo 1 >"$batch"
 	echo "xk: xpfo TLB flushes per 1000 user pages: batched ${on:-?}, unbatched ${off:-?}"
-	[ -n "$on" ] && [ "$on" -le 20 ] && tap 0 "xpfo batches TLB flushes (batched: $on per 1000 user pages)" ||
+	[ -n "$on" ] && [ "$on" -le 20 ] && tap 0 "xpfo batches TLB flushes" "batched: $on per 1000 user pages" ||
 		tap 1 "xpfo batches TLB flushes" "${on:-no figure} per 1000 user pages, target 20"
-	[ -n "$off" ] && [ "$off" -ge 900 ] && tap 0 "xpfo.batch=0 flushes per page ($off per 1000 user pages)" ||
+	[ -n "$off" ] && [ "$off" -ge 900 ] && tap 0 "xpfo.batch=0 flushes per page" "$off per 1000 user pages" ||
 		tap 1 "xpfo.batch=0 flushes per page" "${off:-no figure} per 1000 user pages"
 	why=$(refuses "$batch" maybe "invalid xpfo.batch value 'maybe'")
 	tap $? "xpfo.batch refuses a bad value with -EINVAL and a log line" "$why"
