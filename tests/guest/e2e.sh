@@ -109,10 +109,13 @@ transferred_kib() { n=$(json_num transferred "$1"); echo $((${n:-0} / 1024)); }
 
 # Source guest "src" running, destination "dst" waiting on $L2_PORT, both
 # with MIB of memory, QEMU arguments DEVICES and kernel parameters APPEND.
+# The source's writer has run 2 s: a status line "t=S" with S >= 2 (l2-init
+# prints the rounded time once it is due, so a late line skips "t=2").
+# The wait fails early when its QEMU exits and scales with XK_TIME_SCALE.
 l2_pair() { # MIB DEVICES APPEND
 	l2_start dst "$1" "$2 -incoming tcp:127.0.0.1:$L2_PORT" "$3" &&
 		l2_start src "$1" "$2" "$3" &&
-		l2_wait src "^l2: t=2 " 120 >/dev/null
+		l2_wait src "^l2: t=([2-9]|[1-9][0-9]+) " 300 >/dev/null
 }
 
 # After l2_pair failed: report it, show why, stop both.

@@ -67,7 +67,8 @@ run_limited() { # LIMIT LOG cmd...
 	wait "$pid"
 }
 
-# Run a test command with a time limit ($XK_TEST_TIMEOUT s, default 900);
+# Run a test command with a time limit ($XK_TEST_TIMEOUT s, default 900,
+# times $XK_TIME_SCALE);
 # its output goes to logs/<slug>.log, and its last lines to the console
 # (prefixed "xk| ", which the splat scanner skips) when it fails.
 t() { # NAME cmd...
@@ -77,7 +78,7 @@ t() { # NAME cmd...
 	echo "xk: begin $name: $*"
 	start=$(date +%s)
 	rc=0
-	run_limited "${XK_TEST_TIMEOUT:-900}" "$XK_LOGS/$slug.log" "$@" || rc=$?
+	run_limited $((${XK_TEST_TIMEOUT:-900} * ${XK_TIME_SCALE:-1})) "$XK_LOGS/$slug.log" "$@" || rc=$?
 	case "$rc" in
 	0) tap 0 "$name" "$(($(date +%s) - start)) s" ;;
 	4) skip "$name" "exit 4 (KSFT_SKIP): $(tail -1 "$XK_LOGS/$slug.log")" ;;

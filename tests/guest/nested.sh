@@ -69,8 +69,8 @@ l2_rss() {
 # Wait until a new line of FILE, past line SKIP, matches the extended
 # regular expression RE; print that line.  Fails after TIMEOUT seconds or
 # when guest NAME's QEMU is gone.
-l2_wait_line() { # NAME FILE SKIP RE TIMEOUT
-	end=$(($(date +%s) + $5))
+l2_wait_line() { # NAME FILE SKIP RE TIMEOUT (times $XK_TIME_SCALE)
+	end=$(($(date +%s) + $5 * ${XK_TIME_SCALE:-1}))
 	while [ "$(date +%s)" -lt "$end" ]; do
 		line=$(tail -n +"$(($3 + 1))" "$2" | grep -E -m1 -e "$4") && { echo "$line"; return 0; }
 		l2_alive "$1" || { sleep 0.5; line=$(tail -n +"$(($3 + 1))" "$2" | grep -E -m1 -e "$4") &&
