@@ -140,6 +140,7 @@ l2_keeps_writing() {
 # failure l2_why says which did not happen and the guest's last console
 # lines are shown (as test output: l2_stop scans the console itself).
 l2_keeps_writing_and_verifies() { # NAME
+	l2_why=
 	if ! l2_keeps_writing "$1"; then
 		l2_why="not writing: ${w0:-no answer} pages written, 2 s later ${w1:-no answer}"
 	elif ! v=$(l2_cmd "$1" 120 verify); then
@@ -195,8 +196,12 @@ l2_migrate_pair() { # LABEL
 l2_finish_pair() { # LABEL
 	l2_stop src
 	if [ "$mrc" = 0 ]; then
-		l2_why="not running 60 s after the migration"
-		l2_wait_running dst 60 && l2_keeps_writing_and_verifies dst
+		if l2_wait_running dst 60; then
+			l2_keeps_writing_and_verifies dst
+		else
+			l2_why="not running 60 s after the migration"
+			false
+		fi
 		tap $? "migration ($1): the destination keeps running and verifies every page written" "$l2_why"
 	fi
 	l2_stop dst running
