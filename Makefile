@@ -16,7 +16,7 @@ deps: ## install the Debian packages needed (as root; no-op when present)
 
 tree: deps ## fetch the pinned base into build/src and git am the series
 	@$(S)/fetch-base
-	@$(S)/apply-series
+	@if [ -e build/apply-series.incomplete ]; then $(S)/apply-series --force; else $(S)/apply-series; fi
 
 export: ## export the tree's commits back into patches/
 	@$(S)/export-series
@@ -26,6 +26,7 @@ check-series: ## check that patches/ and the tree agree, and that the series app
 
 build: deps ## build kernel KERNEL (default on; off, debug) and its selftests
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
+	@[ ! -e build/apply-series.incomplete ] || $(S)/apply-series --force
 	@$(S)/check-series --quiet || echo "warning: building a tree that differs from patches/ (see above)"
 	@$(S)/build-kernel $(KERNEL) && $(S)/build-selftests $(KERNEL)
 

@@ -129,8 +129,8 @@ l2_migrate() { # NAME URI TIMEOUT
 	l2_migrate_wait "$1" "$3"
 }
 # Wait for guest NAME's running migration to end, as l2_migrate does.
-l2_migrate_wait() { # NAME TIMEOUT
-	end=$(($(date +%s) + $2))
+l2_migrate_wait() { # NAME TIMEOUT (times $XK_TIME_SCALE)
+	end=$(($(date +%s) + $2 * ${XK_TIME_SCALE:-1}))
 	while :; do
 		q=$(l2_qmp "$1" '"execute": "query-migrate"') || { echo "$q"; return 1; }
 		st=$(json_str status "$q")
@@ -162,8 +162,8 @@ l2_lowest_rss() { # NAME HELD WANT SECONDS
 # Wait until guest NAME's VM runs (a migration's destination starts once it
 # has loaded the last state; a character sent to its serial port before
 # that is lost with the device state it arrived in).
-l2_wait_running() { # NAME TIMEOUT
-	end=$(($(date +%s) + $2))
+l2_wait_running() { # NAME TIMEOUT (times $XK_TIME_SCALE)
+	end=$(($(date +%s) + $2 * ${XK_TIME_SCALE:-1}))
 	while :; do
 		q=$(l2_qmp "$1" '"execute": "query-status"') && [ "$(json_str status "$q")" = running ] && return 0
 		[ "$(date +%s)" -lt "$end" ] || { echo "xk: l2 $1: not running after $2 s: $q"; return 1; }

@@ -28,7 +28,7 @@ refusal_test() {
 	[ "$rc" = 0 ] || { tap 1 "$name" "insmod exited $rc"; return; }
 	for c in xpfo_refusal_mark_twice xpfo_refusal_release_twice; do
 		echo "$results" | grep -Eq "^ *ok [0-9]+ $c\$" ||
-			{ tap 1 "$name" "$c: $(echo "$results" | grep -E " $c( |\$)")"; return; }
+			{ tap 1 "$name" "$c: $(echo "$results" | grep -E " $c( |\$)" | tr '\n' ' ')"; return; }
 	done
 	if [ -n "$other" ]; then
 		tap 1 "$name" "another splat in the section: $(echo "$other" | head -1)"

@@ -10,7 +10,7 @@ exec sleep 300
 FAKE
 chmod +x "$SCRATCH/bin/qemu-system-x86_64"
 : >"$SCRATCH/bzImage"
-# (SIGINT: a background job of a script ignores it; Ctrl-C reaches QEMU too.)
+# (Not SIGINT: a background job of a script starts with it ignored.)
 for sig in TERM HUP; do
 	PATH=$SCRATCH/bin:$PATH "$ROOT/scripts/run-qemu" -k "$SCRATCH/bzImage" -o "$SCRATCH/$sig" -t 300 -- 'exit 0' \
 		>"$SCRATCH/$sig.out" 2>&1 &

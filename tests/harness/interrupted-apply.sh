@@ -7,7 +7,8 @@
 set +e
 tree=$SCRATCH/tree
 trap 'tgit worktree remove --force "$tree" 2>/dev/null; tgit branch -q -D xk-harness-am 2>/dev/null' EXIT
-tgit worktree add -q -B xk-harness-am "$tree" "$BASE_TAG" || fail "no worktree"
+tgit worktree prune
+tgit worktree add -q -f -B xk-harness-am "$tree" "$BASE_TAG" || fail "no worktree"
 mapfile -t list < <(series_patches)
 git -C "$tree" am -q $(for p in "${list[@]:0:5}"; do echo "$PATCHES/$p"; done) || fail "the first five patches do not apply"
 sed 's/^+/+xk-harness /' "$PATCHES/${list[5]}" >"$SCRATCH/broken.patch"
