@@ -9,7 +9,7 @@
 load_kvm "" "" || exit 1
 for i in $(seq "${XK_L2_BOOTS:-20}"); do
 	l2_log_tag "boot-$i"
-	: >"$L2_DIR/started" 2>/dev/null
+	mkdir -p "$L2_DIR" && : >"$L2_DIR/started"
 	if l2_start b 512 "$L2_DEVICES" "$L2_APPEND xk_mib=0" >/dev/null &&
 		l2_wait b "^l2: ready" 120 >/dev/null &&
 		l2_cmd b 120 fill 64 >/dev/null && l2_cmd b 60 free >/dev/null; then
