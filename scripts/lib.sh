@@ -28,6 +28,10 @@ PROG=$(basename "$0")
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 
+# Whether $1 is a whole number above 0 without a leading 0 ("08" would be
+# octal to the shell).
+whole_number() { case "$1" in [1-9]|[1-9]*[0-9]) case "$1" in *[!0-9]*) return 1 ;; esac ;; *) return 1 ;; esac; }
+
 # git in the kernel tree.
 tgit() { git -C "$SRC" "$@"; }
 
