@@ -16,8 +16,8 @@ kvm_dirty_log_test() {
 	local log=dirty-ring
 	[ "$mode" = shadow ] && log=dirty-log
 	t "dirty_log_test ($mode, $log)" "$(selftest kvm/dirty_log_test)" -M "$log" -i 3
-	t "dirty_log_lockless_test ($mode)" "$(selftest kvm/dirty_log_lockless_test)" -d 4 -r 1
-	t "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
+	t_ksft "dirty_log_lockless_test ($mode)" "$(selftest kvm/dirty_log_lockless_test)" -d 4 -r 1
+	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
 		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 2M -d 4 -r 1
 	return 0
 }

@@ -6,11 +6,11 @@ dirty_log_tests() {
 	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
 	# (VM statistics) do not match the lockless mode.
-	t "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
+	t_ksft "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
 	# The same while KVM zaps the test memory's SPTEs every millisecond;
 	# with shadow paging every gfn has 16 SPTEs (guest aliases), so the
 	# harvest walks multi-descriptor rmap chains that change under it.
-	t "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($label)" \
+	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($label)" \
 		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 2M -d 6
 }
 kvm_dirty_log_tests() {

@@ -127,7 +127,7 @@ for_each_mmu_mode() {
 	done
 }
 
-selftest() { echo "$XK_KERNEL_BUILD/kselftest/$1"; }
+selftest() { echo "$XK_SELFTESTS/$1"; }
 # A kselftest that prints TAP (kselftest_harness.h): one result for the
 # run, and the host parses its log into one result per case (its
 # $XK_GUEST_OUT/ksft entry: log file, name).
