@@ -89,8 +89,10 @@ kernel_fragments() { # NAME
 	awk -v n="$1" '$1 == n { $1 = ""; sub(/^ +/, ""); print }' "$CONFIGS/kernels"
 }
 
-# The C compiler for kernel and module builds.
+# The C compiler for kernel, module and selftest builds, through ccache
+# when it is there; paths under the checkout hash the same in every clone.
 kernel_cc() { if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi; }
+export CCACHE_BASEDIR=$ROOT CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 
 # Run a long command with its output in LOG, printing a progress line every
 # 30 s and, on failure, the lines of LOG matching ERR_RE (or its tail).
