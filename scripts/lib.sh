@@ -91,8 +91,13 @@ kernel_fragments() { # NAME
 
 # The C compiler for kernel, module and selftest builds, through ccache
 # when it is there; paths under the checkout hash the same in every clone.
+# Depend mode keys a result on the headers the compiler's -MD file names
+# instead of running the preprocessor once more: measured on mm/ and
+# kernel/sched/ of the 'on' kernel, an empty cache cost 106 core-seconds in
+# ccache's default mode, 72.5 in depend mode and 70 without ccache.
 kernel_cc() { if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi; }
 export CCACHE_BASEDIR=$ROOT CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+export CCACHE_DEPEND=1
 
 # Run a long command with its output in LOG, printing a progress line every
 # 30 s and, on failure, the lines of LOG matching ERR_RE (or its tail).
