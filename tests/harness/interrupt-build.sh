@@ -16,7 +16,10 @@ procs() { # DIR
 # compiles; nothing of it may be left running.
 for sig in TERM HUP; do
 	out=$SCRATCH/$sig/out
-	XK_OUT=$out XK_CHECK_DIR=$SCRATCH/$sig/check "$ROOT/scripts/check" --only build-off \
+	# (env: a shell cannot trap a signal ignored when it started, as HUP
+	# is under nohup.)
+	env --default-signal="$sig" XK_OUT="$out" XK_CHECK_DIR="$SCRATCH/$sig/check" \
+		"$ROOT/scripts/check" --only build-off \
 		>"$SCRATCH/$sig.out" 2>&1 &
 	check=$!
 	for _ in $(seq 240); do [ -n "$(procs "$out/off")" ] && break; sleep 0.5; done

@@ -12,7 +12,10 @@ chmod +x "$SCRATCH/bin/qemu-system-x86_64"
 : >"$SCRATCH/bzImage"
 # (Not SIGINT: a background job of a script starts with it ignored.)
 for sig in TERM HUP; do
-	PATH=$SCRATCH/bin:$PATH "$ROOT/scripts/run-qemu" -k "$SCRATCH/bzImage" -o "$SCRATCH/$sig" -t 300 -- 'exit 0' \
+	# (env: a shell cannot trap a signal ignored when it started, as HUP
+	# is under nohup.)
+	env --default-signal="$sig" PATH="$SCRATCH/bin:$PATH" \
+		"$ROOT/scripts/run-qemu" -k "$SCRATCH/bzImage" -o "$SCRATCH/$sig" -t 300 -- 'exit 0' \
 		>"$SCRATCH/$sig.out" 2>&1 &
 	runner=$!
 	for _ in $(seq 50); do [ -s "$SCRATCH/$sig/qemu.pid" ] && break; sleep 0.2; done
