@@ -83,6 +83,10 @@ failed_files() { # ERRFILE
 		-e 's/^error: \(.*\): patch does not apply$/\1/p' "$1" | sort -u
 }
 
+tap_line() { # RC DESC [DIAG]: a TAP line without a number
+	if [ "$1" = 0 ]; then echo "ok - $2${3:+ # $3}"; else echo "not ok - $2${3:+ # $3}"; fi
+}
+
 # The kernels configs/kernels names, and the fragments of one of them.
 kernel_names() { awk '!/^#/ && NF { print $1 }' "$CONFIGS/kernels"; }
 kernel_fragments() { # NAME
