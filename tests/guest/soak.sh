@@ -14,12 +14,14 @@ soak_secs=${XK_SOAK_SECONDS:-60}
 soak_mode=$(grep -o 'xpfo=[a-z]*' /proc/cmdline || echo xpfo=off)
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
-# Beside stress-ng: each writes its verdict to $XK_LOGS/soak-<name>.log
-# and its exit status to $XK_LOGS/soak-<name>.rc.
+# Beside stress-ng, under run_limited (the soak's length and two minutes):
+# each writes its verdict to $XK_LOGS/soak-<name>.log and its exit status
+# to $XK_LOGS/soak-<name>.rc.
 soak_bg() { # NAME cmd...
 	n=$1
 	shift
-	( "$@" >"$XK_LOGS/soak-$n.log" 2>&1; echo $? >"$XK_LOGS/soak-$n.rc" ) &
+	( run_limited $(((soak_secs + 120) * ${XK_TIME_SCALE:-1})) "$XK_LOGS/soak-$n.log" "$@"
+	  echo $? >"$XK_LOGS/soak-$n.rc" ) &
 }
 soak_bg_tap() { # NAME DESCRIPTION
 	rc=$(cat "$XK_LOGS/soak-$1.rc" 2>/dev/null || echo missing)
