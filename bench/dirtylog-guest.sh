@@ -30,11 +30,12 @@ for m in "tdp||" "shadow|tdp_mmu=0|" "npt0|tdp_mmu=0|npt=0"; do
 		for ll in 0 1; do
 			set_dirty_log_lockless "$ll" >/dev/null || exit 1
 			run_once_more /tmp/perf.log "$perf" -v "$v" -b 32M -i 4
-			run_once_more /tmp/stress.log "$stress" -v "$v" -b 8M -d 12 -r 2 -p 1000
+			run_once_more /tmp/stress.log "$stress" -v "$v" -b 2M -d 12 -r 2 -p 1000
 			# dirty time of iterations 2.. (1 faults the memory in)
 			dirty=$(awk '/^Iteration [0-9]+ dirty memory time:/ && $2 > 1 { s += $6 } END { printf "%.3f", s }' /tmp/perf.log)
 			get=$(sed -n 's/^Get dirty log over .* took \([0-9.]*\)s.*/\1/p' /tmp/perf.log)
-			gens=$(awk '/wrote [0-9]+ generations/ { s += $(NF - 1) } END { print s + 0 }' /tmp/stress.log)
+			# "round R: vCPU I wrote N generations (M in all)"
+			gens=$(awk '/ wrote [0-9]+ generations/ { s += $6 } END { print s + 0 }' /tmp/stress.log)
 			locks=$(sed -n 's/^Dirty-log harvests by mmu_lock mode: \([0-9]*\) write, \([0-9]*\) read, \([0-9]*\) none.*/\1 \2 \3/p' /tmp/stress.log |
 				awk '{ w += $1; r += $2; n += $3 } END { print w + 0, r + 0, n + 0 }')
 			echo "xk-bench: $mmu $v $ll $dirty ${get:-0} $gens $locks"

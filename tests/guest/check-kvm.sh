@@ -6,12 +6,22 @@ dirty_log_tests() {
 	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
 	# (VM statistics) do not match the lockless mode.
-	t_ksft "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -d 10
+	t_ksft "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -b 1M -d 10
 	# The same while KVM zaps the test memory's SPTEs every millisecond;
 	# with shadow paging every gfn has 16 SPTEs (guest aliases), so the
 	# harvest walks multi-descriptor rmap chains that change under it.
 	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($label)" \
-		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 2M -d 6
+		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 512K -d 6
+	# THP-backed test memory: huge SPTEs, which the clear mode's first
+	# harvests write-protect (KVM_DIRTY_LOG_INITIALLY_SET) or, with eager
+	# page splitting, split on KVM_CLEAR_DIRTY_LOG.
+	for split in 0 1; do
+		echo "$split" >/sys/module/kvm/parameters/eager_page_split ||
+			{ tap 1 "set kvm.eager_page_split=$split ($label)"; continue; }
+		t_ksft "dirty_log_lockless_test, THP, eager split $split ($label)" \
+			"$(selftest kvm/dirty_log_lockless_test)" -s anonymous_thp -b 2M -d 6
+	done
+	echo 1 >/sys/module/kvm/parameters/eager_page_split
 }
 kvm_dirty_log_tests() {
 	for_each_dirty_log_lockless dirty_log_tests

@@ -88,6 +88,28 @@ t() { # NAME cmd...
 	return 0
 }
 
+# A run that must FAIL with a write lost, because the kernel was told to
+# break what it relies on (kvm.dirty_log_inject=2): passes only when the test
+# exits non-zero and its log reports a lost write, so that a pass of the same
+# test with the protocol intact means something.
+t_lost_write() { # NAME cmd...
+	name=$1
+	shift
+	slug=$(echo "$name" | tr -c 'A-Za-z0-9_.=-' '_')
+	echo "xk: begin $name (must lose a write): $*"
+	start=$(date +%s)
+	rc=0
+	run_limited $((${XK_TEST_TIMEOUT:-900} * ${XK_TIME_SCALE:-1})) "$XK_LOGS/$slug.log" "$@" || rc=$?
+	lost=$(grep -m1 -o 'write lost at gfn 0x[0-9a-f]*' "$XK_LOGS/$slug.log")
+	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && [ -n "$lost" ]; then
+		tap 0 "$name" "exit $rc, $lost"
+	else
+		tail -20 "$XK_LOGS/$slug.log" | sed 's/^/xk| /'
+		tap 1 "$name" "exit $rc after $(($(date +%s) - start)) s, no lost write reported"
+	fi
+	return 0
+}
+
 # (Re)load KVM from the kernel's build folder with the given parameters.
 #   load_kvm "kvm params" "kvm_amd params"
 load_kvm() {
