@@ -42,3 +42,34 @@ for m in "tdp||" "shadow|tdp_mmu=0|" "npt0|tdp_mmu=0|npt=0"; do
 		done
 	done
 done
+
+# The mmu_lock waits of vCPU faults that overlap harvests: one vCPU rewriting
+# its memory while the log is harvested every millisecond, in workloads whose
+# faults take mmu_lock: shadow paging ("npt0", where no write fault is fixed
+# without mmu_lock: the fast path serves direct MMUs only; without -z, whose
+# zaps take mmu_lock for write whatever the harvest does), THP-backed memory under the clear log mode with eager page
+# splitting ("eager_split") and without ("thp_initially_set": the harvest
+# makes huge SPTEs read-only, writes to them fault and map 4 KiB pages).  Each
+# runs XK_LOCK_RUNS times (default 10) with kvm.dirty_log_lockless=0 and =1
+# alternating.  Prints per run
+# "xk-bench-lock: WORKLOAD LOCKLESS RUN HARVESTS SLOW_FAULTS WAITS WAIT_NS"
+# (SLOW_FAULTS: faults taken minus those fixed without mmu_lock).
+lock_run() { # WORKLOAD RUN args...
+	w=$1 run=$2
+	shift 2
+	for ll in 0 1; do
+		set_dirty_log_lockless "$ll" >/dev/null || exit 1
+		run_once_more /tmp/lock.log "$stress" -v 1 -r 1 -p 1000 "$@"
+		sed -n 's/^vCPU faults: \([0-9]*\) taken, \([0-9]*\) fixed without mmu_lock, \([0-9]*\) waited for mmu_lock, \([0-9]*\) ns in all over \([0-9]*\) harvests$/\5 \1 \2 \3 \4/p' /tmp/lock.log |
+			awk -v w="$w" -v ll="$ll" -v run="$run" '{ print "xk-bench-lock:", w, ll, run, $1, $2 - $3, $4, $5 }'
+	done
+}
+runs=${XK_LOCK_RUNS:-10}
+load_kvm "tdp_mmu=0" "npt=0" || exit 1
+for i in $(seq "$runs"); do lock_run npt0 "$i" -b 1M -d 3 -M get; done
+load_kvm "" "" || exit 1
+echo 1 >/sys/module/kvm/parameters/eager_page_split || exit 1
+for i in $(seq "$runs"); do lock_run eager_split "$i" -s anonymous_thp -b 4M -d 3 -M clear; done
+echo 0 >/sys/module/kvm/parameters/eager_page_split || exit 1
+for i in $(seq "$runs"); do lock_run thp_initially_set "$i" -s anonymous_thp -b 4M -d 3 -M clear; done
+echo 1 >/sys/module/kvm/parameters/eager_page_split
