@@ -48,6 +48,9 @@ kvm_dirty_log_test() {
 		-b 256K -d 4 -r 1
 	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
 		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 128K -d 4 -r 1
+	[ "$mode" != shadow ] ||
+		t_ksft "dirty_log_lockless_test, aliases remapped by a vCPU ($mode)" \
+			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 128K -d 4 -r 1
 	[ "$mode" = tdp ] || dirty_log_inject_tests
 	return 0
 }

@@ -12,6 +12,14 @@ dirty_log_tests() {
 	# harvest walks multi-descriptor rmap chains that change under it.
 	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($label)" \
 		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 512K -d 6
+	# Shadow paging: one more vCPU remaps the test memory's aliases 1-3
+	# (guest PTE changes, which KVM follows by zapping and faulting their
+	# SPTEs) while the writers write through alias 0, whose SPTEs nothing
+	# zaps: the rmaps change under the harvest, and a lost dirty bit is
+	# not repaired by a later fault.
+	[ "$mode" != shadow ] ||
+		t_ksft "dirty_log_lockless_test, aliases remapped by a vCPU ($label)" \
+			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 256K -d 6
 	# THP-backed test memory: huge SPTEs, which the clear mode's first
 	# harvests write-protect (KVM_DIRTY_LOG_INITIALLY_SET) or, with eager
 	# page splitting, split on KVM_CLEAR_DIRTY_LOG.
