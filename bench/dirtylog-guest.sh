@@ -22,7 +22,11 @@ run_once_more() { # LOG command...
 	"$@" >"$l" 2>&1 || { cat "$l"; exit 1; }
 }
 [ -x "$stress" ] || { echo "xk-bench: no dirty_log_lockless_test in this tree"; exit 1; }
-for m in "tdp||" "shadow|tdp_mmu=0|" "npt0|tdp_mmu=0|npt=0"; do
+# XK_BENCH_PART: "perf" (the runs above), "lock" (the mmu_lock waits
+# below), or both (default).
+part=${XK_BENCH_PART:-perf lock}
+case " $part " in *" perf "*) ;; *) m=skip ;; esac
+[ "${m:-}" = skip ] || for m in "tdp||" "shadow|tdp_mmu=0|" "npt0|tdp_mmu=0|npt=0"; do
 	mmu=${m%%|*} rest=${m#*|}
 	load_kvm "${rest%%|*}" "${rest#*|}" || exit 1
 	[ -e "$XK_DIRTY_LOG_LOCKLESS" ] || { echo "xk-bench: no kvm.dirty_log_lockless in this kernel"; exit 1; }
@@ -46,10 +50,14 @@ done
 # The mmu_lock waits of vCPU faults that overlap harvests: one vCPU rewriting
 # its memory while the log is harvested every millisecond, in workloads whose
 # faults take mmu_lock: shadow paging ("npt0", where no write fault is fixed
-# without mmu_lock: the fast path serves direct MMUs only; without -z, whose
-# zaps take mmu_lock for write whatever the harvest does), THP-backed memory under the clear log mode with eager page
-# splitting ("eager_split") and without ("thp_initially_set": the harvest
-# makes huge SPTEs read-only, writes to them fault and map 4 KiB pages).  Each
+# without mmu_lock: the fast path serves direct MMUs only), and THP-backed
+# memory under the clear log mode with eager page splitting ("eager_split")
+# and without ("thp_initially_set": the harvest makes huge SPTEs read-only,
+# writes to them fault and map 4 KiB pages).  The THP ones flip the host
+# mapping's protection every millisecond (-z): without it every huge page is
+# split or mapped 4 KiB by the first harvests and later write faults are
+# fixed without mmu_lock, so nothing overlaps; those zaps take mmu_lock for
+# write whatever the harvest does, and their share of the waits stays.  Each
 # runs XK_LOCK_RUNS times (default 10) with kvm.dirty_log_lockless=0 and =1
 # alternating.  Prints per run
 # "xk-bench-lock: WORKLOAD LOCKLESS RUN HARVESTS SLOW_FAULTS WAITS WAIT_NS"
@@ -64,12 +72,13 @@ lock_run() { # WORKLOAD RUN args...
 			awk -v w="$w" -v ll="$ll" -v run="$run" '{ print "xk-bench-lock:", w, ll, run, $1, $2 - $3, $4, $5 }'
 	done
 }
+case " $part " in *" lock "*) ;; *) exit 0 ;; esac
 runs=${XK_LOCK_RUNS:-10}
 load_kvm "tdp_mmu=0" "npt=0" || exit 1
 for i in $(seq "$runs"); do lock_run npt0 "$i" -b 1M -d 3 -M get; done
 load_kvm "" "" || exit 1
 echo 1 >/sys/module/kvm/parameters/eager_page_split || exit 1
-for i in $(seq "$runs"); do lock_run eager_split "$i" -s anonymous_thp -b 4M -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run eager_split "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
 echo 0 >/sys/module/kvm/parameters/eager_page_split || exit 1
-for i in $(seq "$runs"); do lock_run thp_initially_set "$i" -s anonymous_thp -b 4M -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run thp_initially_set "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
 echo 1 >/sys/module/kvm/parameters/eager_page_split
