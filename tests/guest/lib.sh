@@ -71,14 +71,22 @@ run_limited() { # LIMIT LOG cmd...
 # times $XK_TIME_SCALE);
 # its output goes to logs/<slug>.log, and its last lines to the console
 # (prefixed "xk| ", which the splat scanner skips) when it fails.
-t() { # NAME cmd...
+# Run NAME's command into logs/<slug>.log with the time limit; sets $name,
+# $slug, $start and $rc for the caller.
+t_run() { # NAME NOTE cmd...
 	name=$1
-	shift
 	slug=$(echo "$name" | tr -c 'A-Za-z0-9_.=-' '_')
-	echo "xk: begin $name: $*"
+	note=$2
+	shift 2
+	echo "xk: begin $name$note: $*"
 	start=$(date +%s)
 	rc=0
 	run_limited $((${XK_TEST_TIMEOUT:-900} * ${XK_TIME_SCALE:-1})) "$XK_LOGS/$slug.log" "$@" || rc=$?
+}
+t() { # NAME cmd...
+	name=$1
+	shift
+	t_run "$name" "" "$@"
 	case "$rc" in
 	0) tap 0 "$name" "$(($(date +%s) - start)) s" ;;
 	4) skip "$name" "exit 4 (KSFT_SKIP): $(tail -1 "$XK_LOGS/$slug.log")" ;;
@@ -95,11 +103,7 @@ t() { # NAME cmd...
 t_lost_write() { # NAME cmd...
 	name=$1
 	shift
-	slug=$(echo "$name" | tr -c 'A-Za-z0-9_.=-' '_')
-	echo "xk: begin $name (must lose a write): $*"
-	start=$(date +%s)
-	rc=0
-	run_limited $((${XK_TEST_TIMEOUT:-900} * ${XK_TIME_SCALE:-1})) "$XK_LOGS/$slug.log" "$@" || rc=$?
+	t_run "$name" " (must lose a write)" "$@"
 	lost=$(grep -m1 -o 'write lost at gfn 0x[0-9a-f]*' "$XK_LOGS/$slug.log")
 	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && [ -n "$lost" ]; then
 		tap 0 "$name" "exit $rc, $lost"
