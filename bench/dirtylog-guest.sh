@@ -38,8 +38,8 @@ case " $part " in *" perf "*) ;; *) m=skip ;; esac
 			# dirty time of iterations 2.. (1 faults the memory in)
 			dirty=$(awk '/^Iteration [0-9]+ dirty memory time:/ && $2 > 1 { s += $6 } END { printf "%.3f", s }' /tmp/perf.log)
 			get=$(sed -n 's/^Get dirty log over .* took \([0-9.]*\)s.*/\1/p' /tmp/perf.log)
-			# "round R: vCPU I wrote N generations (M in all)"
-			gens=$(awk '/ wrote [0-9]+ generations/ { s += $6 } END { print s + 0 }' /tmp/stress.log)
+			# "round R: vCPU I completed N generations (M in all)"
+			gens=$(awk '/ completed [0-9]+ generations/ { s += $6 } END { print s + 0 }' /tmp/stress.log)
 			locks=$(sed -n 's/^Dirty-log harvests by mmu_lock mode: \([0-9]*\) write, \([0-9]*\) read, \([0-9]*\) none.*/\1 \2 \3/p' /tmp/stress.log |
 				awk '{ w += $1; r += $2; n += $3 } END { print w + 0, r + 0, n + 0 }')
 			echo "xk-bench: $mmu $v $ll $dirty ${get:-0} $gens $locks"
@@ -53,11 +53,14 @@ done
 # without mmu_lock: the fast path serves direct MMUs only), and THP-backed
 # memory under the clear log mode with eager page splitting ("eager_split")
 # and without ("thp_initially_set": the harvest makes huge SPTEs read-only,
-# writes to them fault and map 4 KiB pages).  The THP ones flip the host
-# mapping's protection every millisecond (-z): without it every huge page is
-# split or mapped 4 KiB by the first harvests and later write faults are
-# fixed without mmu_lock, so nothing overlaps; those zaps take mmu_lock for
-# write whatever the harvest does, and their share of the waits stays.  Each
+# writes to them fault and map 4 KiB pages).  The THP ones make KVM zap the
+# test memory's SPTEs every 10 ms (-Z 10000: a protection flip of the host
+# mapping, as reclaim or migration would now and then): without zaps every
+# huge page is split or mapped 4 KiB by the first harvests and later write
+# faults are fixed without mmu_lock, so nothing overlaps.  The zaps take
+# mmu_lock for write whatever the harvest does; "_zap_1ms" runs the same
+# with a zap every millisecond (-z), where the zaps' share of the waits
+# dominates.  Each
 # runs XK_LOCK_RUNS times (default 10) with kvm.dirty_log_lockless=0 and =1
 # alternating (which goes first alternates too; a failed run is run once
 # more, "xk: failed, once more" on the console).  Prints per run
@@ -82,7 +85,9 @@ load_kvm "tdp_mmu=0" "npt=0" || exit 1
 for i in $(seq "$runs"); do lock_run npt0 "$i" -b 1M -d 3 -M get; done
 load_kvm "" "" || exit 1
 echo 1 >/sys/module/kvm/parameters/eager_page_split || exit 1
-for i in $(seq "$runs"); do lock_run eager_split "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run eager_split "$i" -s anonymous_thp -b 4M -Z 10000 -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run eager_split_zap_1ms "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
 echo 0 >/sys/module/kvm/parameters/eager_page_split || exit 1
-for i in $(seq "$runs"); do lock_run thp_initially_set "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run thp_initially_set "$i" -s anonymous_thp -b 4M -Z 10000 -d 3 -M clear; done
+for i in $(seq "$runs"); do lock_run thp_initially_set_zap_1ms "$i" -s anonymous_thp -b 4M -z -d 3 -M clear; done
 echo 1 >/sys/module/kvm/parameters/eager_page_split

@@ -7,6 +7,8 @@
 . "$XK_ROOT/tests/guest/lib.sh"
 . "$XK_ROOT/tests/guest/xpfo.sh"
 . "$XK_ROOT/tests/guest/storage.sh"
+. "$XK_ROOT/tests/guest/zswap.sh"
+. "$XK_ROOT/tests/guest/af-alg.sh"
 . "$XK_ROOT/tests/guest/hinting.sh"
 XK_SOAK_SECONDS=30 . "$XK_ROOT/tests/guest/soak.sh"
 finish

@@ -4,4 +4,6 @@
 . "$XK_ROOT/tests/guest/lib.sh"
 . "$XK_ROOT/tests/guest/xpfo.sh"
 . "$XK_ROOT/tests/guest/storage.sh"
+. "$XK_ROOT/tests/guest/zswap.sh"
+. "$XK_ROOT/tests/guest/af-alg.sh"
 finish

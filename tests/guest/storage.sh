@@ -59,6 +59,31 @@ else
 fi
 rm -f /tmp/xk-loop.img
 
+# dm-ebs, 512-byte blocks emulated over a loop device's 4 KiB ones: it
+# copies between its buffers and the bio's pages, which for O_DIRECT are
+# the writer's user pages (out of the direct map with xpfo=on).  The
+# write starts 512 bytes in, so that every 4 KiB block is read, modified
+# and written back.
+truncate -s 32M /tmp/xk-ebs.img
+if loop=$(losetup -f --show -b 4096 /tmp/xk-ebs.img 2>"$XK_LOGS/ebs.log"); then
+	if dmsetup create --noudevsync xk-ebs --table "0 $((32 * 2048)) ebs $loop 0 1 8" \
+		>>"$XK_LOGS/ebs.log" 2>&1 && dmsetup mknodes xk-ebs >>"$XK_LOGS/ebs.log" 2>&1; then
+		dd if="$st_data" of=/dev/mapper/xk-ebs bs=1M seek=512 oflag=direct,seek_bytes \
+			2>"$XK_LOGS/cmp.log" && echo 3 >/proc/sys/vm/drop_caches &&
+			dd if=/dev/mapper/xk-ebs bs=1M skip=512 count=16 iflag=direct,skip_bytes \
+				2>>"$XK_LOGS/cmp.log" | cmp "$st_data" - >>"$XK_LOGS/cmp.log" 2>&1
+		tap $? "dm-ebs over a loop device: O_DIRECT write at 512 bytes in, read back" \
+			"$(tail -1 "$XK_LOGS/cmp.log")"
+		dmsetup remove --noudevsync xk-ebs >>"$XK_LOGS/ebs.log" 2>&1
+	else
+		tap 1 "dm-ebs over a loop device: dmsetup create" "$(tail -1 "$XK_LOGS/ebs.log")"
+	fi
+	losetup -d "$loop"
+else
+	tap 1 "dm-ebs over a loop device: losetup" "$(tail -1 "$XK_LOGS/ebs.log")"
+fi
+rm -f /tmp/xk-ebs.img
+
 hiwater=/sys/kernel/debug/swiotlb/io_tlb_used_hiwater
 if [ -b /dev/vda ]; then
 	[ ! -e "$hiwater" ] || echo 0 >"$hiwater"
