@@ -64,8 +64,10 @@ done
 # runs XK_LOCK_RUNS times (default 10) with kvm.dirty_log_lockless=0 and =1
 # alternating (which goes first alternates too; a failed run is run once
 # more, "xk: failed, once more" on the console).  Prints per run
-# "xk-bench-lock: WORKLOAD LOCKLESS RUN HARVESTS SLOW_FAULTS WAITS WAIT_NS"
-# (SLOW_FAULTS: faults taken minus those fixed without mmu_lock).
+# "xk-bench-lock: WORKLOAD LOCKLESS RUN HARVESTS SLOW_FAULTS WAITS WAIT_NS RMAP_WAITS"
+# (SLOW_FAULTS: faults taken minus those fixed without mmu_lock; RMAP_WAITS:
+# the times a fault or zap, under mmu_lock, found an rmap locked by a
+# lockless harvest, the lockless harvest's cost to them).
 lock_run() { # WORKLOAD RUN args...
 	w=$1 run=$2
 	shift 2
@@ -75,8 +77,9 @@ lock_run() { # WORKLOAD RUN args...
 	for ll in $order; do
 		set_dirty_log_lockless "$ll" >/dev/null || exit 1
 		run_once_more /tmp/lock.log "$stress" -v 1 -r 1 -p 1000 "$@"
+		rw=$(sed -n 's/^Rmap locks: .*, writers one locked by a lockless walk \([0-9]*\) times$/\1/p' /tmp/lock.log)
 		sed -n 's/^vCPU faults: \([0-9]*\) taken, \([0-9]*\) fixed without mmu_lock, \([0-9]*\) waited for mmu_lock, \([0-9]*\) ns in all over \([0-9]*\) harvests$/\5 \1 \2 \3 \4/p' /tmp/lock.log |
-			awk -v w="$w" -v ll="$ll" -v run="$run" '{ print "xk-bench-lock:", w, ll, run, $1, $2 - $3, $4, $5 }'
+			awk -v w="$w" -v ll="$ll" -v run="$run" -v rw="${rw:-null}" '{ print "xk-bench-lock:", w, ll, run, $1, $2 - $3, $4, $5, rw }'
 	done
 }
 case " $part " in *" lock "*) ;; *) exit 0 ;; esac

@@ -2,7 +2,8 @@
 # booted with xpfo=on: the dirty-log selftests, short runs, with the default
 # kvm.dirty_log_lockless (on when the kernel has it), so lockdep and PROVE_RCU
 # check the lockless harvest (mmu_lock for read with the TDP MMU, no mmu_lock
-# and RCU rmap walks without it): in every MMU mode dirty_log_lockless_test
+# and rmap walks under each rmap's lock bit without it): in every MMU mode
+# dirty_log_lockless_test
 # (when the tree has it: the get and clear harvests beside writing vCPUs, also
 # with aliases and SPTEs zapped under the harvest) and
 # dirty_log_test's dirty-ring mode; dirty_log_test's get-log mode with
