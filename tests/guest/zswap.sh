@@ -20,13 +20,14 @@ else
 import mmap, sys
 n, ps = 8192, mmap.PAGESIZE
 stored = lambda: int(open(sys.argv[1]).read())
+page = lambda i: (b"%08d" % i) * (ps // 8)
 m = mmap.mmap(-1, n * ps, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
 for i in range(n):
-    m[i * ps:(i + 1) * ps] = (b"%08d" % i) * (ps // 8)
+    m[i * ps:(i + 1) * ps] = page(i)
 before = stored()
 m.madvise(getattr(mmap, "MADV_PAGEOUT", 21))  # not in every build of Python
 print(stored() - before)
-bad = [i for i in range(n) if m[i * ps:(i + 1) * ps] != (b"%08d" % i) * (ps // 8)]
+bad = [i for i in range(n) if m[i * ps:(i + 1) * ps] != page(i)]
 if bad:
     sys.exit("%d of %d pages differ after swap-in, the first %d" % (len(bad), n, bad[0]))
 print("%d pages compared" % n)
