@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series build build-each-patch build-all run soak-run shell check bench-xpfo bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series prepare-send build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -18,11 +18,14 @@ tree: deps ## fetch the pinned base into build/src and git am the series
 	@$(S)/fetch-base
 	@if [ -e build/apply-series.incomplete ]; then $(S)/apply-series --force; else $(S)/apply-series; fi
 
-export: ## export the tree's commits back into patches/
+export: ## export the tree's commits back into patches/ (and the cover letter)
 	@$(S)/export-series
 
 check-series: ## check that patches/ and the tree agree, and that the series applies
 	@$(S)/check-apply && $(S)/check-series
+
+prepare-send: ## the series as it would be posted, with To/Cc, into results/outgoing/ (VERSION=n)
+	@$(S)/prepare-send $(VERSION)
 
 build: deps ## build kernel KERNEL (default on; off, debug) and its selftests
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
@@ -47,6 +50,10 @@ shell: build ## an interactive shell in the patched kernel (leave with "exit")
 
 check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftests (TAP)
 	@$(S)/check $(CHECK_ARGS)
+
+kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under QEMU (not in make check)
+	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
+	@$(S)/run-kunit
 
 bench-xpfo: ## XPFO cost: xpfo=off vs on vs on without batching (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on

@@ -75,6 +75,41 @@ export_patches() { # REV DIR [FROM] (FROM: default the base tag)
 		-o "$2" "${3:-$BASE_TAG}..$1" >/dev/null
 }
 
+# Print git format-patch's cover letter FILE with the subject (first line)
+# and text of patches/cover-letter.txt in place of its placeholders, and
+# DATE as its Date.
+fill_cover_letter() { # FILE DATE
+	awk -v date="$2" -v text="$PATCHES/cover-letter.txt" '
+		/^Date: / && !d { print "Date: " date; d = 1; next }
+		/^Subject: .*\*\*\* SUBJECT HERE \*\*\*$/ {
+			getline subject <text
+			sub(/\*\*\* SUBJECT HERE \*\*\*$/, subject); print; next }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			getline line <text   # the blank line after the subject
+			while ((getline line <text) > 0) print line
+			next }
+		{ print }' "$1"
+}
+
+# patches/0000-cover-letter.patch for the commits BASE..REV, into DIR: git
+# format-patch's cover letter (shortlog, diffstat, base-commit: the base
+# tag) with the subject (first line) and text of patches/cover-letter.txt,
+# dated as REV's commit (git would put the time of the export), so that an
+# unchanged series gives a byte-identical cover letter.
+export_cover_letter() { # REV DIR
+	local text=$PATCHES/cover-letter.txt tmp
+	[ -s "$text" ] || die "$text is missing or empty (the cover letter's subject, a blank line, its text)"
+	tmp=$(mktemp -d)
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	tgit -c diff.suppressBlankEmpty=true \
+		format-patch --quiet --zero-commit --no-signature --numbered --cover-letter \
+		--base="$BASE_TAG" --full-index --no-renames --no-thread \
+		-o "$tmp" "$BASE_TAG..$1" >/dev/null
+	fill_cover_letter "$tmp/0000-cover-letter.patch" "$(tgit log -1 --format=%aD "$1")" \
+		>"$2/0000-cover-letter.patch"
+	rm -rf "$tmp"
+}
+
 # The files named in the error output of "git apply" / "git am".
 failed_files() { # ERRFILE
 	sed -n -e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
@@ -102,6 +137,15 @@ kernel_fragments() { # NAME
 kernel_cc() { if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi; }
 export CCACHE_BASEDIR=$ROOT CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DEPEND=1
+
+# One kernel build at a time on this machine, whichever tree it is from:
+# holds the lock (fd 9) until the calling script exits.
+build_lock() {
+	local lock=${XK_BUILD_LOCK:-/tmp/xpfo-kvm-build.lock}
+	( umask 0; : >>"$lock" ) 2>/dev/null || true
+	exec 9<"$lock"
+	flock -n 9 || { log "waiting for another kernel build to finish"; flock 9; }
+}
 
 # Run a long command with its output in LOG, printing a progress line every
 # 30 s and, on failure, the lines of LOG matching ERR_RE (or its tail).
