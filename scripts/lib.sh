@@ -11,7 +11,7 @@ OUT=${XK_OUT:-$BUILD/out}
 DL=${XK_DL:-$BUILD/dl}
 RESULTS=${XK_RESULTS:-$ROOT/results}
 PATCHES=${XK_PATCHES:-$ROOT/patches}
-CONFIGS=$ROOT/configs
+CONFIGS=${XK_CONFIGS:-$ROOT/configs}
 JOBS=${XK_JOBS:-$(($(nproc) + 1))}
 
 # shellcheck source=../base.conf
