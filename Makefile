@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series prepare-send build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -50,6 +50,10 @@ shell: build ## an interactive shell in the patched kernel (leave with "exit")
 
 check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftests (TAP)
 	@$(S)/check $(CHECK_ARGS)
+
+deb: deps ## an installable kernel: Debian's config + the features, bindeb-pkg into build/out/ (hours)
+	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
+	@$(S)/build-deb
 
 kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under QEMU (not in make check)
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
