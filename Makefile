@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -23,6 +23,9 @@ export: ## export the tree's commits back into patches/ (and the cover letter)
 
 check-series: ## check that patches/ and the tree agree, and that the series applies
 	@$(S)/check-apply && $(S)/check-series
+
+check-docs: ## render the series' documentation (htmldocs), fail on a warning at its lines
+	@$(S)/check-docs
 
 prepare-send: ## the series as it would be posted, with To/Cc, into results/outgoing/ (VERSION=n)
 	@$(S)/prepare-send $(VERSION)
