@@ -147,6 +147,15 @@ build_lock() {
 	flock -n 9 || { log "waiting for another kernel build to finish"; flock 9; }
 }
 
+# "file:line" for every line the tree's files add or change against the
+# base, in the paths PATHSPEC... (git pathspecs).
+added_lines() { # PATHSPEC...
+	tgit diff -U0 "$BASE_TAG" -- "$@" | awk '
+	/^\+\+\+ b\// { f = substr($0, 7); next }
+	/^@@ / { split($3, a, ","); s = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2])
+		for (i = 0; i < n; i++) print f ":" (s + i) }'
+}
+
 # Run a long command with its output in LOG, printing a progress line every
 # 30 s and, on failure, the lines of LOG matching ERR_RE (or its tail).
 run_logged() { # LOG ERR_RE DESC cmd...
