@@ -4,9 +4,15 @@
 
 set -eu
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Physical paths: the kernel's Makefile resolves symlinks, and the checks
+# match the paths it prints against these.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+case "$ROOT" in *[[:space:]:]*)
+	echo "$(basename "$0"): error: the checkout's path '$ROOT' has a space or a colon, which the kernel's build refuses: move it" >&2
+	exit 1 ;;
+esac
 BUILD=${XK_BUILD:-$ROOT/build}
-SRC=${XK_SRC:-$BUILD/src}
+SRC=$(realpath -m "${XK_SRC:-$BUILD/src}")
 OUT=${XK_OUT:-$BUILD/out}
 DL=${XK_DL:-$BUILD/dl}
 RESULTS=${XK_RESULTS:-$ROOT/results}
@@ -79,16 +85,20 @@ export_patches() { # REV DIR [FROM] (FROM: default the base tag)
 # and text of patches/cover-letter.txt in place of its placeholders, and
 # DATE as its Date.
 fill_cover_letter() { # FILE DATE
-	awk -v date="$2" -v text="$PATCHES/cover-letter.txt" '
+	local text=$PATCHES/cover-letter.txt
+	[ -s "$text" ] || die "$text is missing or empty (the cover letter's subject, a blank line, its text)"
+	awk -v date="$2" -v text="$text" '
 		/^Date: / && !d { print "Date: " date; d = 1; next }
-		/^Subject: .*\*\*\* SUBJECT HERE \*\*\*$/ {
-			getline subject <text
-			sub(/\*\*\* SUBJECT HERE \*\*\*$/, subject); print; next }
-		/^\*\*\* BLURB HERE \*\*\*$/ {
+		!s && (i = index($0, "*** SUBJECT HERE ***")) && /^Subject: / {
+			if ((getline subject <text) <= 0) exit 2
+			print substr($0, 1, i - 1) subject; s = 1; next }
+		!b && $0 == "*** BLURB HERE ***" {
 			getline line <text   # the blank line after the subject
 			while ((getline line <text) > 0) print line
-			next }
-		{ print }' "$1"
+			b = 1; next }
+		{ print }
+		END { if (!(s && b)) exit 2 }' "$1" ||
+		die "could not fill the cover letter $1 from $text (placeholders or text missing)"
 }
 
 # patches/0000-cover-letter.patch for the commits BASE..REV, into DIR: git
@@ -97,17 +107,17 @@ fill_cover_letter() { # FILE DATE
 # dated as REV's commit (git would put the time of the export), so that an
 # unchanged series gives a byte-identical cover letter.
 export_cover_letter() { # REV DIR
-	local text=$PATCHES/cover-letter.txt tmp
-	[ -s "$text" ] || die "$text is missing or empty (the cover letter's subject, a blank line, its text)"
+	local tmp rc=0
 	tmp=$(mktemp -d)
 	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	tgit -c diff.suppressBlankEmpty=true \
 		format-patch --quiet --zero-commit --no-signature --numbered --cover-letter \
 		--base="$BASE_TAG" --full-index --no-renames --no-thread \
-		-o "$tmp" "$BASE_TAG..$1" >/dev/null
-	fill_cover_letter "$tmp/0000-cover-letter.patch" "$(tgit log -1 --format=%aD "$1")" \
-		>"$2/0000-cover-letter.patch"
+		-o "$tmp" "$BASE_TAG..$1" >/dev/null &&
+	( fill_cover_letter "$tmp/0000-cover-letter.patch" "$(tgit log -1 --format=%aD "$1")" \
+		>"$2/0000-cover-letter.patch" ) || rc=$?
 	rm -rf "$tmp"
+	[ $rc = 0 ] || die "could not write the cover letter (see above)"
 }
 
 # The files named in the error output of "git apply" / "git am".
@@ -150,9 +160,12 @@ build_lock() {
 # "file:line" for every line the tree's files add or change against the
 # base, in the paths PATHSPEC... (git pathspecs).
 added_lines() { # PATHSPEC...
-	tgit diff -U0 "$BASE_TAG" -- "$@" | awk '
-	/^\+\+\+ b\// { f = substr($0, 7); next }
-	/^@@ / { split($3, a, ","); s = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2])
+	local diff
+	diff=$(tgit diff -U0 "$BASE_TAG" -- "$@") || die "git diff against $BASE_TAG failed"
+	printf '%s\n' "$diff" | awk '
+	/^diff --git / { hdr = 1; next }
+	hdr && /^\+\+\+ b\// { f = substr($0, 7); next }
+	/^@@ / { hdr = 0; split($3, a, ","); s = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2])
 		for (i = 0; i < n; i++) print f ":" (s + i) }'
 }
 
