@@ -147,6 +147,9 @@ kernel_fragments() { # NAME
 kernel_cc() { if command -v ccache >/dev/null; then echo "ccache gcc"; else echo gcc; fi; }
 export CCACHE_BASEDIR=$ROOT CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DEPEND=1
+# Every kernel build the same whenever and wherever it runs (and so
+# ccache hits): a fixed build timestamp, user and host.
+export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=xk KBUILD_BUILD_HOST=xk
 
 # One kernel build at a time on this machine, whichever tree it is from:
 # holds the lock (fd 9) until the calling script exits.
