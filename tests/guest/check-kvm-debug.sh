@@ -55,6 +55,8 @@ kvm_dirty_log_test() {
 		t_ksft "dirty_log_lockless_test, aliases remapped by a vCPU ($mode)" \
 			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 128K -d 4 -r 1
 	[ "$mode" = tdp ] || dirty_log_inject_tests
+	# The kvmclock pfn cache's page reference, under KASAN and lockdep.
+	t "pfncache_xpfo_test ($mode)" "$(selftest kvm/x86_64/pfncache_xpfo_test)"
 	return 0
 }
 for_each_mmu_mode kvm_dirty_log_test

@@ -35,6 +35,9 @@ dirty_log_tests() {
 }
 kvm_dirty_log_tests() {
 	for_each_dirty_log_lockless dirty_log_tests
+	# With xpfo=on the kvmclock page's pfn cache keeps its page while it
+	# maps it (freed with xpfo=off), and refreshes onto the new one.
+	t "pfncache_xpfo_test ($mode)" "$(selftest kvm/x86_64/pfncache_xpfo_test)"
 	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
 }
 for_each_mmu_mode kvm_dirty_log_tests
