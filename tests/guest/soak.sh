@@ -63,9 +63,10 @@ soak_bg_tap uring "soak: io_uring fixed buffers in a THP read back intact"
 soak_bg_tap odirect "soak: O_DIRECT reads into a THP split and collapsed meanwhile read back intact"
 soak_bg_tap buildid "soak: perf build-id reads of a large folio, repeated"
 
-# Memory pressure: one worker takes 95% of MemAvailable for 15 s while the
-# pageblocks are counted every second, then, if more than one block in
-# eight stayed free, once more with 98% of what is available then.  The
+# Memory pressure: one worker takes 95% of MemAvailable for 15 s, faulted
+# in at once (--vm-populate), while the pageblocks are counted every
+# second, then, if more than one block in eight stayed free, once more
+# with 98% of what is available then.  The
 # worker must succeed (no OOM kill below either); a pressure that did not
 # take the free blocks is a skip, with the numbers, not a pass.
 free_blocks() { # prints "free total" summed over the zones
@@ -74,7 +75,8 @@ free_blocks() { # prints "free total" summed over the zones
 }
 pressure() { # PERCENT: sets prc, low ("free total" at the lowest), avail
 	avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
-	stress-ng --vm 1 --vm-bytes "$((avail * $1 / 100))k" --vm-keep --timeout 15s \
+	stress-ng --vm 1 --vm-bytes "$((avail * $1 / 100))k" --vm-keep --vm-populate \
+		--timeout 15s \
 		>>"$XK_LOGS/soak-pressure.log" 2>&1 &
 	pid=$! low=
 	while kill -0 "$pid" 2>/dev/null; do
