@@ -53,16 +53,21 @@ $dirty"
 	! am_in_progress || die "a 'git am' is in progress in $SRC: finish it or 'git -C $SRC am --abort'"
 }
 
-# Patch file names listed in patches/series, in order (comments and blank
-# lines skipped).
-series_patches() {
+# The file names patches/series lists, in order (comments and blank lines
+# skipped): the cover letter first, then the patches.
+COVER_LETTER=0000-cover-letter.patch
+series_entries() {
 	[ -f "$PATCHES/series" ] || return 0
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
+}
+# The patches git am applies: the entries but the cover letter (no diff).
+series_patches() {
+	series_entries | grep -vxF "$COVER_LETTER" || true
 }
 # Die when patches/series lists a file that does not exist.
 need_series_files() {
 	local p
-	for p in $(series_patches); do
+	for p in $(series_entries); do
 		[ -f "$PATCHES/$p" ] || die "patches/series lists $p, which does not exist"
 	done
 }

@@ -90,7 +90,6 @@ rm -f /tmp/xk-ebs.img
 # O_DIRECT they are the writer's user pages.  The data must read back after
 # drop_caches, the parity check must find no mismatch, and no direct-map
 # access of an XPFO page may be caught (xpfo_faults, with CONFIG_XPFO_DEBUG).
-md_faults() { awk '$1 == "xpfo_faults" { print $2 }' /proc/vmstat; }
 md_loops=
 for i in 0 1 2; do
 	truncate -s 32M /tmp/xk-md$i.img
@@ -104,14 +103,14 @@ elif ! mdadm --create /dev/md/xk --run --quiet --level=5 --raid-devices=3 --assu
 	tap 1 "$md_name" "mdadm --create: $(tail -1 "$XK_LOGS/md.log")"
 else
 	md=/sys/block/$(basename "$(readlink -f /dev/md/xk)")/md
-	before=$(md_faults)
+	vmstat_mark
 	echo 1 >"$md/skip_copy" &&
 		dd if="$st_data" of=/dev/md/xk bs=1M oflag=direct 2>"$XK_LOGS/cmp.log" &&
 		echo 3 >/proc/sys/vm/drop_caches &&
 		dd if=/dev/md/xk bs=1M count=16 iflag=direct 2>>"$XK_LOGS/cmp.log" |
 		cmp "$st_data" - >>"$XK_LOGS/cmp.log" 2>&1
 	ok=$?
-	after=$(md_faults)
+	faults=$(vmstat_since xpfo_faults)
 	# The parity check: sync_action reads "check" until it is done.
 	echo check >"$md/sync_action"
 	i=0
@@ -121,9 +120,9 @@ else
 	done
 	mismatch=$(cat "$md/mismatch_cnt")
 	[ "$ok" = 0 ] && [ "$(cat "$md/sync_action")" = idle ] && [ "$mismatch" = 0 ] &&
-		[ "${after:-0}" = "${before:-0}" ]
+		[ "$faults" = 0 ]
 	tap $? "$md_name" \
-		"$(tail -1 "$XK_LOGS/cmp.log"); mismatch_cnt $mismatch; xpfo_faults $before -> $after"
+		"$(tail -1 "$XK_LOGS/cmp.log"); mismatch_cnt $mismatch; $faults direct-map accesses caught"
 	mdadm --stop /dev/md/xk >>"$XK_LOGS/md.log" 2>&1
 fi
 for l in $md_loops; do losetup -d "$l"; done
