@@ -102,3 +102,25 @@ if [ "$xpfo_mode" = on ]; then
 	why=$(refuses "$batch" maybe "invalid xpfo.batch value 'maybe'")
 	tap $? "xpfo.batch refuses a bad value with -EINVAL and a log line" "$why"
 fi
+
+# xpfo.invlpg_per_1000 (CONFIG_XPFO_DEBUG): with XPFO off, that many local
+# TLB flushes per 1000 user pages allocated (the flushes XPFO's kmap_local
+# mappings cost, for bench/xpfo), none once set back to 0.
+invlpg=/sys/module/xpfo/parameters/invlpg_per_1000
+if [ "$xpfo_mode" = off ] && [ -e "$invlpg" ]; then
+	invlpgs_while() { # RATE: "FLUSHES USER_PAGES" over 64 MiB of shmem
+		echo "$1" >"$invlpg" || return 1
+		vmstat_mark
+		dd if=/dev/zero of=/dev/shm/xk-fill bs=1M count=64 2>/dev/null
+		rm -f /dev/shm/xk-fill
+		echo "$(vmstat_since xpfo_debug_invlpgs) $(vmstat_since xpfo_user_pages)"
+	}
+	r=$(invlpgs_while 500) && n=${r% *} u=${r#* }
+	r=$(invlpgs_while 0) && n0=${r% *}
+	echo "xk: xpfo.invlpg_per_1000=500: $n local flushes for $u user pages; =0: $n0"
+	[ "${u:-0}" -ge 16384 ] && [ $((n * 1000)) -ge $((u * 450)) ] && [ $((n * 1000)) -le $((u * 550)) ] &&
+		[ "$n0" = 0 ] && tap 0 "xpfo.invlpg_per_1000 adds local flushes with xpfo=off" "$n for $u user pages at 500, $n0 at 0" ||
+		tap 1 "xpfo.invlpg_per_1000 adds local flushes with xpfo=off" "${n:-?} for ${u:-?} user pages at 500 (expected about half), ${n0:-?} at 0"
+	why=$(refuses "$invlpg" 100001 "invalid xpfo.invlpg_per_1000 value '100001'")
+	tap $? "xpfo.invlpg_per_1000 refuses a bad value with -EINVAL and a log line" "$why"
+fi
