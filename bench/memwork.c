@@ -7,6 +7,10 @@
  *                             per page, unmap; LOOPS times (the manner of
  *                             will-it-scale page_fault1)
  *   memwork thp MIB LOOPS     the same with MADV_HUGEPAGE: THP faults
+ *   memwork thpsplit MIB LOOPS
+ *                             THP faults, then every THP split into base
+ *                             pages (debugfs split_huge_pages, as
+ *                             split_huge_page_test does), then unmap
  *   memwork fork MIB LOOPS    fork a child that writes one byte per page of
  *                             a MIB heap (copy-on-write) and exits; LOOPS
  *                             times
@@ -51,6 +55,36 @@ static long fault(size_t size, long loops, long psz, int advice)
 		for (size_t off = 0; off < size; off += psz, pages++)
 			p[off] = 1;
 		munmap(p, size);
+	}
+	return pages;
+}
+
+static long thp_split(size_t size, long loops, long psz)
+{
+	const size_t huge = 2UL << 20;
+	long pages = 0;
+
+	for (long l = 0; l < loops; l++) {
+		char *map = mmap(NULL, size + huge, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p, cmd[128];
+		int fd, len;
+
+		if (map == MAP_FAILED)
+			die("mmap");
+		p = (char *)(((unsigned long)map + huge - 1) & ~(huge - 1));
+		madvise(p, size, MADV_HUGEPAGE);
+		for (size_t off = 0; off < size; off += psz, pages++)
+			p[off] = 1;
+		fd = open("/sys/kernel/debug/split_huge_pages", O_WRONLY);
+		if (fd < 0)
+			die("/sys/kernel/debug/split_huge_pages");
+		len = snprintf(cmd, sizeof(cmd), "%d,0x%lx,0x%lx", getpid(),
+			       (unsigned long)p, (unsigned long)p + size);
+		if (write(fd, cmd, len) != len)
+			die("split_huge_pages");
+		close(fd);
+		munmap(map, size + huge);
 	}
 	return pages;
 }
@@ -139,7 +173,7 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "cputime"))
 		return cputime(argv + 2);
 	if (argc != 4 || (loops = atol(argv[3])) <= 0 || atol(argv[2]) <= 0) {
-		fprintf(stderr, "usage: %s fault|thp|fork|file MIB LOOPS\n", argv[0]);
+		fprintf(stderr, "usage: %s fault|thp|thpsplit|fork|file MIB LOOPS\n", argv[0]);
 		return 2;
 	}
 	size = (size_t)atol(argv[2]) << 20;
@@ -147,6 +181,8 @@ int main(int argc, char **argv)
 		pages = fault(size, loops, psz, MADV_NOHUGEPAGE);
 	else if (!strcmp(argv[1], "thp"))
 		pages = fault(size, loops, psz, MADV_HUGEPAGE);
+	else if (!strcmp(argv[1], "thpsplit"))
+		pages = thp_split(size, loops, psz);
 	else if (!strcmp(argv[1], "fork"))
 		pages = fork_loop(size, loops, psz);
 	else if (!strcmp(argv[1], "file"))

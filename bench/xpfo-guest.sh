@@ -1,15 +1,17 @@
 # Guest side of bench/xpfo: run each kind of work $XK_BENCH_ROUNDS times
-# (default 5) and print, per run, "xk-bench: MODE WORK WALL_MS FLUSHES
-# USER_PAGES L2_SPLITS USER_US SYS_US KMAPS KMAPS_GLOBAL INVLPGS" (the work's
-# wall and CPU time, and deltas of the /proc/vmstat counters over it:
-# XPFO's kernel TLB flushes, user pages allocated, direct-map 2 MiB splits,
-# kmap_local mappings of XPFO pages (one local TLB flush each), kmap()
-# aliases, and the local flushes xpfo.invlpg_per_1000 added), then, once all
-# work is done, "xk-pageblocks: MODE BLOCKS FREE USER KERNEL MIXED" summed
-# over the zones of /sys/kernel/debug/xpfo/pageblocks.  MODE comes from
-# $XK_BENCH_MODE.  $XK_BENCH_KBUILD names a folder of preprocessed kernel
-# sources (.i) and their Makefile: the kernel build work, run
-# $XK_BENCH_KBUILD_ROUNDS times (default: as the others).
+# (default 5): page faults, THP faults, THP faults and splits, forks with
+# copy-on-write, file write and read, a small C compile, a kernel build.
+# Print per run "xk-bench: MODE WORK WALL_MS FLUSHES USER_PAGES L2_SPLITS
+# USER_US SYS_US KMAPS KMAPS_GLOBAL INVLPGS" (the work's wall and CPU time,
+# and deltas of the /proc/vmstat counters over it: XPFO's kernel TLB
+# flushes, user pages allocated, direct-map 2 MiB splits, kmap_local
+# mappings of XPFO pages (one local TLB flush each), kmap() aliases, and the
+# local flushes xpfo.invlpg_per_1000 added), then, once all work is done,
+# "xk-pageblocks: MODE BLOCKS FREE USER KERNEL MIXED" summed over the zones
+# of /sys/kernel/debug/xpfo/pageblocks.  MODE comes from $XK_BENCH_MODE.
+# $XK_BENCH_KBUILD names a folder of preprocessed kernel sources (.i) and
+# their Makefile: the kernel build work, run $XK_BENCH_KBUILD_ROUNDS times
+# (default: as the others).
 . "$XK_ROOT/tests/guest/lib.sh"
 
 work=${XK_BENCH_WORK:?}
@@ -56,10 +58,11 @@ fi
 # that code first).
 # compile: a small C compile, three times; kbuild: the preprocessed kernel
 # sources, make -j2.
-for w in fault thp fork file compile ${XK_BENCH_KBUILD:+kbuild}; do
+for w in fault thp thpsplit fork file compile ${XK_BENCH_KBUILD:+kbuild}; do
 	case $w in
 	fault) cmd="$work fault 64 4" ;;
 	thp) cmd="$work thp 64 2" ;;
+	thpsplit) cmd="$work thpsplit 32 2" ;;
 	fork) cmd="$work fork 16 16" ;;
 	file) cmd="$work file 32 4" ;;
 	compile) cmd="for i in 1 2 3; do gcc -O2 -c $XK_ROOT/bench/memwork.c -o /tmp/memwork.o || exit 1; done" ;;

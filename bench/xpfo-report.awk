@@ -24,8 +24,8 @@ function events_ns(m, w) {
 function ratio(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "null" }
 function per_page(x, m, w) { return pages[m, w] ? sprintf("%.2f", x / pages[m, w]) : "-" }
 END {
-	nw = split("fault thp fork file compile kbuild", works)
-	split("page_fault thp fork file compile kernel_build_sys", keys)
+	nw = split("fault thp thpsplit fork file compile kbuild", works)
+	split("page_fault thp thp_split fork file compile kernel_build_sys", keys)
 	if (seen["icount-off"] && seen["icount-on"]) {
 		print "instructions (-icount: CPU time of the work counts guest instructions, 1 per ns), xpfo=on vs xpfo=off"
 		printf "%-8s %10s %10s %8s %8s %9s %9s %10s %10s\n", "work", "off ms", "on ms", "ratio", "sys", "spread", "invlpg/pg", "flush/1k", "modelled"

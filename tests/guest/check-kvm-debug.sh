@@ -60,4 +60,6 @@ kvm_dirty_log_test() {
 	return 0
 }
 for_each_mmu_mode kvm_dirty_log_test
+# Nested SVM's VMCB mappings (kmap_local) under KASAN and lockdep.
+nested_svm_vmcb_maps
 finish

@@ -41,3 +41,5 @@ kvm_dirty_log_tests() {
 	t "dirty_log_perf_test ($mode)" "$(selftest kvm/dirty_log_perf_test)" -v 2 -b 64M -i 2
 }
 for_each_mmu_mode kvm_dirty_log_tests
+
+nested_svm_vmcb_maps

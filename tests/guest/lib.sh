@@ -238,3 +238,19 @@ finish() {
 	echo "xk: plan done, $xk_failed failed"
 	[ "$xk_failed" = 0 ]
 }
+
+# Nested SVM: the test VM's own VMRUN, its #VMEXIT and VMLOAD/VMSAVE make
+# KVM map the test VM's VMCB (a user page) through kvm_vcpu_map_local():
+# with xpfo=on a kmap_local slot, not a kmap() alias whose teardown flushes
+# every CPU's TLB (xpfo_kmaps_global).
+nested_svm_vmcb_maps() {
+	vmstat_mark
+	t "svm_vmcall_test" "$(selftest kvm/x86_64/svm_vmcall_test)"
+	[ "$rc" = 0 ] || return 0
+	g=$(vmstat_since xpfo_kmaps_global) l=$(vmstat_since xpfo_kmaps)
+	if grep -qw 'xpfo=on' /proc/cmdline; then
+		[ "$g" = 0 ] && [ "$l" -gt 0 ] &&
+			tap 0 "nested SVM maps the VMCB without a kmap() alias" "$l kmap_local, $g kmap() aliases" ||
+			tap 1 "nested SVM maps the VMCB without a kmap() alias" "$l kmap_local, $g kmap() aliases (expected some and 0)"
+	fi
+}
