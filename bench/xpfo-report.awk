@@ -17,9 +17,19 @@ function median(a, m, w,   i, j, k, x, v) {
 	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
 	return k ? (k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2) : 0
 }
+# The TCG figure of a work: wall clock, or for the kernel build system time.
+function tmed(m, w) { return w == "kbuild" ? median(sys, m, w) : median(wall, m, w) }
 # One round's events, in ns, as hardware would pay them.
 function events_ns(m, w) {
 	return n[m, w] ? (kmaps[m, w] * ci + (flushes[m, w] + splits[m, w]) * cf) / n[m, w] : 0
+}
+# A JSON object of one figure per work, under the JSON keys.
+function obj(a,   i, r, v) {
+	for (i = 1; i <= nw; i++) {
+		v = a[works[i]]
+		r = r sprintf("%s\"%s\": %s", (i > 1 ? ", " : ""), keys[i], (v == "" || v == "-") ? "null" : v)
+	}
+	return "{" r "}"
 }
 function ratio(a, b) { return b > 0 ? sprintf("%.3f", a / b) : "null" }
 function per_page(x, m, w) { return pages[m, w] ? sprintf("%.2f", x / pages[m, w]) : "-" }
@@ -65,16 +75,15 @@ END {
 	}
 	if (seen["off"]) {
 		print "TCG wall clock (multi-threaded TCG, 2 vCPUs; medians), ratios to off"
-		printf "%-8s %10s %10s %10s %10s %10s %12s\n", "work", "off ms", "batched", "unbatched", "invlpg", "invlpg/pg", "emulated/pg"
+		printf "%-8s %10s %10s %10s %10s %12s\n", "work", "off ms", "batched", "invlpg", "invlpg/pg", "emulated/pg"
 		for (i = 1; i <= nw; i++) {
 			w = works[i]
 			if (!n["off", w]) continue
 			off = median(wall, "off", w)
-			t = (w == "kbuild") ? sys : wall
-			toff = median(t, "off", w)
-			wallr[w] = ratio(median(t, "batched", w), toff)
-			invr[w] = ratio(median(t, "invlpg", w), toff)
-			printf "%-8s %10d %10s %10s %10s %10s %12s\n", w, off, wallr[w], ratio(median(t, "unbatched", w), toff),
+			toff = tmed("off", w)
+			wallr[w] = n["batched", w] ? ratio(tmed("batched", w), toff) : "-"
+			invr[w] = n["invlpg", w] ? ratio(tmed("invlpg", w), toff) : "-"
+			printf "%-8s %10d %10s %10s %10s %12s\n", w, off, wallr[w],
 				invr[w], per_page(kmaps["batched", w], "batched", w), per_page(invlpgs["invlpg", w], "invlpg", w)
 		}
 		print "invlpg: xpfo=off plus as many local flushes of an unused kmap_local slot per user page as batched made; kbuild: system time"
@@ -83,22 +92,15 @@ END {
 	printf "{"
 	sep = ""
 	if (seen["icount-on"]) {
-		printf "\"overhead_vs_off\": {"
-		for (i = 1; i <= nw; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", keys[i], instr[works[i]] == "" ? "null" : instr[works[i]]
-		printf "}, \"modelled_hw_vs_off\": {"
-		for (i = 1; i <= nw; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", keys[i], model[works[i]] == "" ? "null" : model[works[i]]
-		printf "}, \"local_flushes_per_user_page\": {"
-		for (i = 1; i <= nw; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", keys[i], (inv[works[i]] == "" || inv[works[i]] == "-") ? "null" : inv[works[i]]
-		printf "}, \"kernel_flushes_per_1000_user_pages\": %s", tp ? sprintf("%.1f", tf * 1000 / tp) : "null"
+		printf "\"overhead_vs_off\": %s, \"modelled_hw_vs_off\": %s", obj(instr), obj(model)
+		printf ", \"local_flushes_per_user_page\": %s", obj(inv)
+		printf ", \"kernel_flushes_per_1000_user_pages\": %s", tp ? sprintf("%.1f", tf * 1000 / tp) : "null"
 		printf ", \"icount_spread_max\": %.4f", maxsp
 		sep = ", "
 	}
 	if (seen["off"]) {
-		printf "%s\"tcg_wall_vs_off\": {", sep
-		for (i = 1; i <= nw; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", keys[i], wallr[works[i]] == "" ? "null" : wallr[works[i]]
-		printf "}, \"tcg_wall_invlpg_vs_off\": {"
-		for (i = 1; i <= nw; i++) printf "%s\"%s\": %s", i > 1 ? ", " : "", keys[i], invr[works[i]] == "" ? "null" : invr[works[i]]
-		printf "}, \"mixed_pageblocks\": {\"batched\": %d, \"unbatched\": %d}", mixed["batched"], mixed["unbatched"]
+		printf "%s\"tcg_wall_vs_off\": %s, \"tcg_wall_invlpg_vs_off\": %s", sep, obj(wallr), obj(invr)
+		printf ", \"mixed_pageblocks\": {\"off\": %d, \"batched\": %d}", mixed["off"], mixed["batched"]
 	}
 	print "}"
 }
