@@ -62,7 +62,7 @@ kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under Q
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
 	@$(S)/run-kunit
 
-bench-xpfo: ## XPFO cost: xpfo=off vs on vs on without batching (not in make check)
+bench-xpfo: ## XPFO cost: xpfo=off vs on, instructions (-icount) and TCG wall clock (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/xpfo
 

@@ -26,8 +26,9 @@ bench() { # NAME SHELL-COMMAND
 	t0=$(date +%s%N)
 	"$work" cputime sh -c "$2" >/tmp/xk-bench.out ||
 		{ echo "xk-bench: $name failed"; return 1; }
-	cpu=$(sed -n 's/^cputime //p' /tmp/xk-bench.out)
 	t1=$(date +%s%N)
+	cpu=$(sed -n 's/^cputime //p' /tmp/xk-bench.out)
+	[ -n "$cpu" ] || { echo "xk-bench: $name printed no CPU time"; return 1; }
 	echo "xk-bench: $XK_BENCH_MODE $name $(((t1 - t0) / 1000000))" \
 		"$(vmstat_since xpfo_tlb_flushes) $(vmstat_since xpfo_user_pages)" \
 		"$(vmstat_since direct_map_level2_splits) $cpu" \
