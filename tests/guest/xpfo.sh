@@ -73,6 +73,12 @@ if [ "$xpfo_mode" = on ]; then
 		tap 1 "xpfo unmaps user pages" "xpfo_unmapped=${unmapped:-missing}"
 fi
 
+# 64 MiB of shmem written and freed: user pages allocated, for the counters.
+shm_write_64m() {
+	dd if=/dev/zero of=/dev/shm/xk-fill bs=1M count=64 2>/dev/null
+	rm -f /dev/shm/xk-fill
+}
+
 # Batched TLB flushes (xpfo.batch): TLB flushes per 1000 user pages while
 # 64 MiB of shmem is written, batching on then off; the target with batching
 # is at most 20 (one flush per page without it).  Each mode writes the 64
@@ -83,11 +89,9 @@ if [ "$xpfo_mode" = on ]; then
 	batch=/sys/module/xpfo/parameters/batch
 	flushes_per_1000() { # xpfo.batch value
 		echo "$1" >"$batch" || return 1
-		dd if=/dev/zero of=/dev/shm/xk-fill bs=1M count=64 2>/dev/null
-		rm -f /dev/shm/xk-fill
+		shm_write_64m
 		vmstat_mark
-		dd if=/dev/zero of=/dev/shm/xk-fill bs=1M count=64 2>/dev/null
-		rm -f /dev/shm/xk-fill
+		shm_write_64m
 		f=$(vmstat_since xpfo_tlb_flushes) u=$(vmstat_since xpfo_user_pages)
 		[ "$u" -ge 16384 ] || { echo "only $u user pages counted" >&2; return 1; }
 		echo $((f * 1000 / u))
@@ -111,8 +115,7 @@ if [ "$xpfo_mode" = off ] && [ -e "$invlpg" ]; then
 	invlpgs_while() { # RATE: "FLUSHES USER_PAGES" over 64 MiB of shmem
 		echo "$1" >"$invlpg" || return 1
 		vmstat_mark
-		dd if=/dev/zero of=/dev/shm/xk-fill bs=1M count=64 2>/dev/null
-		rm -f /dev/shm/xk-fill
+		shm_write_64m
 		echo "$(vmstat_since xpfo_debug_invlpgs) $(vmstat_since xpfo_user_pages)"
 	}
 	r=$(invlpgs_while 500) && n=${r% *} u=${r#* }
