@@ -66,21 +66,31 @@ soak_bg_tap buildid "soak: perf build-id reads of a large folio, repeated"
 # Memory pressure: one worker takes 95% of MemAvailable for 15 s, faulted
 # in at once (--vm-populate), while the pageblocks are counted every
 # second, then, if more than one block in eight stayed free, once more
-# with 98% of what is available then.  The
-# worker must succeed (no OOM kill below either); a pressure that did not
-# take the free blocks is a skip, with the numbers, not a pass.
-free_blocks() { # prints "free total" summed over the zones
-	awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); c[kv[1]] += kv[2] } }
-	     END { print c["free"] + 0, c["blocks"] + 0 }' /sys/kernel/debug/xpfo/pageblocks
+# with 98% of what is available then.  MemAvailable is read only once
+# MemFree has stopped growing: a process that has just exited (the soak's,
+# or the first worker) frees its memory over seconds on the debug kernel
+# (init_on_free, KASAN), and a size read before that leaves blocks free
+# that the worker never asked for.  The worker must succeed (no OOM kill
+# below either); a pressure that did not take the free blocks is a skip,
+# with the numbers, not a pass.
+free_settled() { # waits, at most 30 s, until MemFree grows by < 16 MiB a second; sets n
+	prev=0 n=0
+	while [ "$n" -lt 30 ]; do
+		cur=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
+		[ "$((cur - prev))" -lt 16384 ] && return 0
+		prev=$cur n=$((n + 1))
+		sleep 1
+	done
 }
 pressure() { # PERCENT: sets prc, low ("free total" at the lowest), avail
+	free_settled
 	avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 	stress-ng --vm 1 --vm-bytes "$((avail * $1 / 100))k" --vm-keep --vm-populate \
 		--timeout 15s \
 		>>"$XK_LOGS/soak-pressure.log" 2>&1 &
 	pid=$! low=
 	while kill -0 "$pid" 2>/dev/null; do
-		fb=$(free_blocks)
+		fb=$(xpfo_pageblocks | awk '{ print $2, $1 }')
 		[ -n "$low" ] && [ "${fb% *}" -ge "${low% *}" ] || low=$fb
 		sleep 1
 	done
@@ -89,10 +99,10 @@ pressure() { # PERCENT: sets prc, low ("free total" at the lowest), avail
 }
 if [ -r /sys/kernel/debug/xpfo/pageblocks ]; then
 	pressure 95
-	diag="$avail KiB available, ${low% *} of ${low#* } blocks free at the lowest"
+	diag="$avail KiB available (MemFree settled in $n s), ${low% *} of ${low#* } blocks free at the lowest"
 	if [ "$prc" = 0 ] && [ "$((${low% *} * 8))" -ge "${low#* }" ]; then
 		pressure 98
-		diag="$diag; then $avail KiB, ${low% *} free"
+		diag="$diag; then $avail KiB (in $n s), ${low% *} free"
 	fi
 	if [ "$prc" != 0 ]; then
 		tail -5 "$XK_LOGS/soak-pressure.log" | sed 's/^/xk| /'
