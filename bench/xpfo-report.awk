@@ -89,11 +89,16 @@ END {
 			off = tmed("off", w)
 			toff = tmed("off", w)
 			wallr[w] = n["batched", w] ? ratio(tmed("batched", w), toff) : "-"
-			invr[w] = n["invlpg", w] ? ratio(tmed("invlpg", w), toff) : "-"
+			# a mode that made none of the flushes it stands for shows nothing
+			invr[w] = "-"
+			if (n["invlpg", w] && (invlpgs["invlpg", w] || !kmaps["batched", w]))
+				invr[w] = ratio(tmed("invlpg", w), toff)
+			if (n["invlpg", w] && invr[w] == "-") noinv = noinv " " w
 			printf "%-8s %10d %10s %10s %10s %12s\n", w, off, wallr[w],
 				invr[w], per_page(kmaps["batched", w], "batched", w), per_page(invlpgs["invlpg", w], "invlpg", w)
 		}
 		print "invlpg: xpfo=off plus as many local flushes of an unused kmap_local slot per user page as batched made; kbuild: system time (ms too)"
+		if (noinv != "") print "invlpg made no local flushes for" noinv ": no ratio"
 		for (m in mixed) printf "%-10s pageblocks holding user and kernel pages: %d of %d in use\n", m, mixed[m], blocks[m]
 	}
 	printf "{"
