@@ -1,7 +1,10 @@
 # Guest side of bench/hinting, in whichever mode the guest was booted:
 # QEMU's RSS after a 768 MiB free (timeline, seconds until 90% has left),
 # the fraction returned after freeing every other 4 KiB page of 512 MiB,
-# and a page-fault loop (memwork fault, 8 x 64 MiB) timed seven times.  Prints
+# and a page-fault loop (memwork fault, 8 x 64 MiB) timed seven times, with
+# the drain_all_pages() calls (vmstat pcp_drain_all) and the pages
+# allocated out of hinted memory (page_hinting's refaults) per iteration
+# over the seven.  Prints
 # "xk-bench: MODE KEY VALUE" lines; MODE comes from $XK_BENCH_MODE.
 . "$XK_ROOT/tests/guest/lib.sh"
 
@@ -16,9 +19,13 @@ sleep 5	# let the boot's own frees settle
 echo "xk-bench: $mode seconds_to_90pct $(awk '$1 == "seconds_to_90pct" { print $2 }' "$XK_GUEST_OUT/timeline")"
 "$memtest" frag 512 "$rss" 15 >"$XK_GUEST_OUT/frag" || { cat "$XK_GUEST_OUT/frag"; exit 1; }
 echo "xk-bench: $mode fragmented_returned $(awk '$1 == "fragmented_returned" { print $2 }' "$XK_GUEST_OUT/frag")"
+vmstat_mark
+r0=$(hstat refaults)
 for i in 1 2 3 4 5 6 7; do
 	t0=$(date +%s%N)
 	"$work" fault 64 8 >/dev/null || exit 1
 	echo "xk-bench: $mode fault_ms $((($(date +%s%N) - t0) / 1000000))"
 done
-[ ! -r /sys/kernel/debug/page_hinting/stats ] || sed 's/^/xk: page_hinting /' /sys/kernel/debug/page_hinting/stats
+echo "xk-bench: $mode drain_all_pages_calls $(vmstat_since pcp_drain_all)"
+echo "xk-bench: $mode refaulted_pages_per_iteration $((($(hstat refaults) - r0) / 56))"
+[ ! -r "$hstats" ] || sed 's/^/xk: page_hinting /' "$hstats"

@@ -20,6 +20,16 @@
  *	Fill MIB in 4 KiB pages (no THP), free every other page, wait
  *	SECONDS, print "fragmented_returned F": the fraction of the freed
  *	half that left QEMU's RSS.
+ *   hinting-memtest churn MIB RSS_FILE SECONDS
+ *	Two processes, each for SECONDS: map MIB / 2 in 4 KiB pages, fill it
+ *	with a pattern of the process and round, wait up to 20 ms, free
+ *	every other page, wait again, verify the pages still held, unmap.
+ *	Exit 1 naming the first page that lost its data: hinting reported
+ *	memory still in use.
+ *   hinting-memtest reuse MIB RSS_FILE SECONDS
+ *	For SECONDS, map MIB in transparent huge pages, write a word of each
+ *	page, unmap, and again: a loop that frees and reuses the same memory
+ *	in blocks hinting reports.  Prints "reuse_rounds N".
  */
 #include <limits.h>
 #include <stdint.h>
@@ -27,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,13 +229,93 @@ static int frag(size_t mib, double seconds)
 	return 0;
 }
 
+/* One churn process: 0 when every page held kept its data, else 1. */
+static int churn_worker(size_t mib, double seconds, unsigned int id)
+{
+	size_t bytes = (mib << 20) / 2, pages = bytes / PAGE;
+	double t0 = now();
+	unsigned long rounds = 0;
+
+	srand(id + 1);
+	while (now() - t0 < seconds) {
+		uint64_t seed = ((uint64_t)id << 40) | ++rounds;
+		uint64_t *m = map(bytes, 0);
+
+		fill(m, pages, seed);
+		usleep(rand() % 20000);
+		for (size_t p = 1; p < pages; p += 2)
+			madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+		usleep(rand() % 20000);
+		for (size_t p = 0; p < pages; p += 2)
+			for (size_t w = 0; w < WORDS; w++)
+				if (m[p * WORDS + w] != pattern(p, w, seed)) {
+					printf("FAIL: process %u round %lu: page %zu word %zu: %#llx, expected %#llx\n",
+					       id, rounds, p, w,
+					       (unsigned long long)m[p * WORDS + w],
+					       (unsigned long long)pattern(p, w, seed));
+					return 1;
+				}
+		munmap(m, bytes);
+	}
+	printf("churn: process %u: %lu rounds, every page held kept its data\n", id, rounds);
+	return 0;
+}
+
+static int churn(size_t mib, double seconds)
+{
+	int failed = 0;
+
+	fflush(stdout);
+	for (unsigned int id = 0; id < 2; id++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (!pid) {
+			int rc = churn_worker(mib, seconds, id);
+
+			fflush(stdout);
+			_exit(rc);
+		}
+	}
+	for (unsigned int id = 0; id < 2; id++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	}
+	return failed;
+}
+
+static int reuse(size_t mib, double seconds)
+{
+	size_t bytes = mib << 20;
+	double t0 = now();
+	unsigned long rounds = 0;
+
+	while (now() - t0 < seconds) {
+		uint64_t *m = map(bytes, 1);
+
+		madvise(m, bytes, MADV_HUGEPAGE);
+		for (size_t p = 0; p < bytes / PAGE; p++)
+			m[p * WORDS] = p;
+		munmap(m, bytes);
+		rounds++;
+	}
+	printf("reuse_rounds %lu\n", rounds);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds;
 	size_t mib;
 
 	if (argc != 5 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0) {
-		fprintf(stderr, "usage: %s check|timeline|frag MIB RSS_FILE SECONDS\n", argv[0]);
+		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse MIB RSS_FILE SECONDS\n",
+			argv[0]);
 		return 2;
 	}
 	mib = atol(argv[2]);
@@ -240,6 +331,10 @@ int main(int argc, char **argv)
 		return timeline(mib, seconds);
 	if (!strcmp(argv[1], "frag"))
 		return frag(mib, seconds);
-	fprintf(stderr, "unknown mode '%s': check, timeline or frag\n", argv[1]);
+	if (!strcmp(argv[1], "churn"))
+		return churn(mib, seconds);
+	if (!strcmp(argv[1], "reuse"))
+		return reuse(mib, seconds);
+	fprintf(stderr, "unknown mode '%s': check, timeline, frag, churn or reuse\n", argv[1]);
 	return 2;
 }

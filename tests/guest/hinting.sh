@@ -5,8 +5,6 @@
 # $XK_GUEST_OUT/host-rss) and the guest must lose nothing by it.  Sourced by
 # tests/guest/check-*.sh plans.
 hp=/sys/module/page_hinting/parameters
-hstats=/sys/kernel/debug/page_hinting/stats
-hstat() { awk -v k="$1" '$1 == k { print $2 }' "$hstats"; }
 
 driver=$(cat /sys/module/virtio_balloon/parameters/hinting 2>/dev/null)
 [ "$driver" = kvm ] && [ "$(hstat active)" = 1 ] &&
@@ -16,7 +14,7 @@ driver=$(cat /sys/module/virtio_balloon/parameters/hinting 2>/dev/null)
 
 why=
 for kv in enabled=maybe min_order=11 min_order=-1 threshold_bytes=abc threshold_bytes=100 \
-	max_delay_ms=0 max_delay_ms=60001; do
+	max_delay_ms=0 max_delay_ms=60001 reserve_decay_ms=60001 reserve_decay_ms=-1; do
 	k=${kv%%=*} v=${kv#*=}
 	w=$(refuses "$hp/$k" "$v" "page_hinting: $k: '$v'") || why="$why${why:+; }$w"
 done
@@ -35,3 +33,56 @@ r1=$(hstat reported_pages)
 echo "xk: page_hinting reported $((r1 - r0)) pages during the test"
 [ $((r1 - r0)) -ge $((768 * 256 * 8 / 10)) ]
 tap $? "page_hinting statistics count the reported pages" "$((r1 - r0)) reported; $(tr '\n' ' ' <"$hstats")"
+
+# Two processes churn tagged memory for 20 s (hinting-memtest churn: fill,
+# free every other page, verify the rest) while hinting reports as eagerly
+# as it can (every order, a run for every 4 KiB captured, no reserve): no
+# page in use may lose its data, and reports must have run meanwhile.
+tunables="min_order threshold_bytes max_delay_ms reserve_decay_ms"
+saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
+for kv in min_order=0 threshold_bytes=4096 max_delay_ms=1 reserve_decay_ms=0; do
+	echo "${kv#*=}" >"$hp/${kv%%=*}"
+done
+r0=$(hstat reported_pages)
+t "hinting reports nothing a churning process still holds (eager tunables, 20 s)" \
+	"$memtest" churn 128 "$XK_GUEST_OUT/host-rss" 20
+r1=$(hstat reported_pages)
+[ $((r1 - r0)) -gt 0 ]
+tap $? "hinting reported memory during the churn" "$((r1 - r0)) pages"
+for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
+
+# A loop that frees and takes back the same 64 MiB of transparent huge pages
+# for 10 s (hinting-memtest reuse), first with reserve_decay_ms=0 (no
+# reserve: each round's memory is reported and allocated again, a refault
+# of hinted memory), then with
+# reserve_decay_ms=5000 (longer than the default, for the debug kernel,
+# whose rounds take seconds): the reserve must keep most of it in the
+# guest.  Then 10 s more of the same loop, the reserve formed: hinting must
+# not drain the per-CPU lists meanwhile (vmstat pcp_drain_all; without the
+# reserve each round's free is a large free parked there, and may be).
+reuse_run() { # RESERVE_DECAY_MS: sets rounds, ref (refaults), drains
+	echo "$1" >"$hp/reserve_decay_ms"
+	sleep 3
+	vmstat_mark
+	f0=$(hstat refaults)
+	rounds=$("$memtest" reuse 64 "$XK_GUEST_OUT/host-rss" 10 | awk '$1 == "reuse_rounds" { print $2 }')
+	rounds=${rounds:-0} ref=$(($(hstat refaults) - f0)) drains=$(vmstat_since pcp_drain_all)
+}
+decay=$(cat "$hp/reserve_decay_ms")
+reuse_run 0
+c_rounds=$rounds c_ref=$ref c_drains=$drains
+reuse_run 5000
+r_rounds=$rounds r_ref=$ref r_drains=$drains
+reuse_run 5000
+s_drains=$drains
+echo "$decay" >"$hp/reserve_decay_ms"
+diag="no reserve: $c_ref refaults in $c_rounds rounds; reserve_decay_ms=5000: $r_ref in $r_rounds"
+# the control must churn (an eighth of its rounds' pages refaulted), or the
+# comparison shows nothing
+[ "$c_rounds" -gt 0 ] && [ "$r_rounds" -gt 0 ] &&
+	[ $((c_ref * 8)) -ge $((c_rounds * 16384)) ] &&
+	[ $((r_ref * c_rounds * 4)) -le $((c_ref * r_rounds)) ]
+tap $? "the reserve keeps memory a loop reuses: a quarter of the refaults or fewer" "$diag"
+grep -q '^pcp_drain_all ' /proc/vmstat && [ "$s_drains" = 0 ]
+tap $? "hinting drains no per-CPU lists while a loop reuses memory" \
+	"pcp_drain_all: $s_drains with the reserve formed ($c_drains without a reserve, $r_drains while it formed)$(grep -q '^pcp_drain_all ' /proc/vmstat || echo '; no such vmstat')"

@@ -198,6 +198,12 @@ xpfo_pageblocks() { # [FILE]
 		"${1:-/sys/kernel/debug/xpfo/pageblocks}"
 }
 
+# A statistic of free page hinting (its debugfs file), 0 when there is none.
+hstats=/sys/kernel/debug/page_hinting/stats
+hstat() { # KEY
+	if [ -r "$hstats" ]; then awk -v k="$1" '$1 == k { print $2 }' "$hstats"; else echo 0; fi
+}
+
 vmstat_mark() { cp /proc/vmstat /tmp/xk-vmstat.mark; }
 vmstat_since() { # COUNTER
 	awk -v k="$1" 'FNR == NR { if ($1 == k) v0 = $2; next }

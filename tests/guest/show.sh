@@ -27,7 +27,6 @@ report() {
 	echo "memory:   $(awk '/MemTotal|MemFree/ { printf "%s %d MiB  ", $1, $2 / 1024 }' /proc/meminfo)"
 	echo "direct map: $(grep -E '^DirectMap' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 	echo "xpfo:     $(grep -E '^xpfo_' /proc/vmstat | tr '\n' ' ')"
-	hstats=/sys/kernel/debug/page_hinting/stats
 	if [ -r "$hstats" ]; then
 		echo "free page hinting: virtio_balloon.hinting=$(cat /sys/module/virtio_balloon/parameters/hinting);" \
 			"the guest fills, frees and refills 512 MiB (QEMU's RSS read on the host):"
