@@ -30,8 +30,14 @@
  *	For SECONDS, map MIB in transparent huge pages, write a word of each
  *	page, unmap, and again: a loop that frees and reuses the same memory
  *	in blocks hinting reports.  Prints "reuse_rounds N".
+ *   hinting-memtest fraghold MIB RSS_FILE SECONDS
+ *	Fill MIB in 4 KiB pages, free every other page, print
+ *	"fragments_ready", then hold the rest for SECONDS or until SIGTERM:
+ *	half of MIB free in single pages, which hinting cannot report at its
+ *	default min_order.  Verifies the pages held before it exits.
  */
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,13 +314,46 @@ static int reuse(size_t mib, double seconds)
 	return 0;
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	stop = 1;
+}
+
+static int fraghold(size_t mib, double seconds)
+{
+	size_t bytes = mib << 20, pages = bytes / PAGE;
+	double t0;
+	uint64_t *m;
+
+	signal(SIGTERM, on_term);
+	hold(&m, bytes, 0);
+	for (size_t p = 1; p < pages; p += 2)
+		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+	printf("fragments_ready\n");
+	fflush(stdout);
+	t0 = now();
+	while (!stop && now() - t0 < seconds)
+		usleep(100000);
+	for (size_t p = 0; p < pages; p += 2)
+		for (size_t w = 0; w < WORDS; w++)
+			if (m[p * WORDS + w] != pattern(p, w, 1)) {
+				printf("FAIL: page %zu, still held, lost its data\n", p);
+				return 1;
+			}
+	printf("fraghold: every page held kept its data\n");
+	munmap(m, bytes);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds;
 	size_t mib;
 
 	if (argc != 5 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0) {
-		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse MIB RSS_FILE SECONDS\n",
+		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse|fraghold MIB RSS_FILE SECONDS\n",
 			argv[0]);
 		return 2;
 	}
@@ -335,6 +374,9 @@ int main(int argc, char **argv)
 		return churn(mib, seconds);
 	if (!strcmp(argv[1], "reuse"))
 		return reuse(mib, seconds);
-	fprintf(stderr, "unknown mode '%s': check, timeline, frag, churn or reuse\n", argv[1]);
+	if (!strcmp(argv[1], "fraghold"))
+		return fraghold(mib, seconds);
+	fprintf(stderr, "unknown mode '%s': check, timeline, frag, churn, reuse or fraghold\n",
+		argv[1]);
 	return 2;
 }
