@@ -19,10 +19,15 @@ assemble || fail "cannot assemble piggy.S"
 # the next build's payload, of the same size: piggy.S is the same, and so
 # is what ccache's depend mode hashes
 head -c 65536 /dev/urandom >"$c/vmlinux.bin.gz"
-if "$ROOT/scripts/check-bzimage" "$o" 2>"$SCRATCH/err"; then
-	fail "a piggy.o holding the earlier payload passed"
-fi
+rc=0
+"$ROOT/scripts/check-bzimage" "$o" 2>"$SCRATCH/err" || rc=$?
 cat "$SCRATCH/err"
+[ "$rc" = 1 ] || fail "a piggy.o holding the earlier payload: exit $rc, not 1"
 grep -q "holds another build's kernel" "$SCRATCH/err" || fail "the refusal does not say why"
 assemble && "$ROOT/scripts/check-bzimage" "$o" || fail "the rebuilt piggy.o was refused"
+# no piggy.o to read: "cannot tell" (2), not "stale" (1)
+rm "$c/piggy.o"
+rc=0
+"$ROOT/scripts/check-bzimage" "$o" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "no piggy.o: exit $rc, not 2"
 echo "harness $NAME: ok"
