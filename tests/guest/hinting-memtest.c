@@ -5,10 +5,10 @@
  * it?  RSS_FILE holds QEMU's resident memory in KiB, written by the host
  * every 0.2 s (scripts/run-qemu).
  *
- *   hinting-memtest check MIB RSS_FILE TIMEOUT_S
+ *   hinting-memtest check MIB RSS_FILE TIMEOUT_S [PERCENT]
  *	Fill MIB of anonymous memory with a pattern, verify it, free it; wait
- *	until QEMU's RSS has dropped by at least 80% of MIB below its level
- *	while the memory was held, for at most TIMEOUT_S.  Then allocate MIB
+ *	until QEMU's RSS has dropped by at least PERCENT (default 80) of MIB
+ *	below its level while the memory was held, for at most TIMEOUT_S.  Then allocate MIB
  *	again, check that it reads as zero, write a fresh pattern, wait while
  *	hinting reports the other frees, and verify it.  Exit 0 when all of
  *	that held, else 1, naming the first wrong page or what stayed.
@@ -150,10 +150,10 @@ static long lowest_rss(long held, long want, double seconds)
 	return low;
 }
 
-static int check(size_t mib, double timeout)
+static int check(size_t mib, double timeout, long percent)
 {
 	size_t bytes = mib << 20, pages = bytes / PAGE;
-	long held, low, want = mib * 1024 * 8 / 10;
+	long held, low, want = mib * 1024 * percent / 100;
 	uint64_t *m;
 	double t0;
 
@@ -166,8 +166,8 @@ static int check(size_t mib, double timeout)
 	       low >> 10, (held - low) >> 10, 100.0 * (held - low) / (mib * 1024),
 	       now() - t0);
 	if (held - low < want) {
-		printf("FAIL: less than 80%% of %zu MiB left the host within %.0f s\n",
-		       mib, timeout);
+		printf("FAIL: less than %ld%% of %zu MiB left the host within %.0f s\n",
+		       percent, mib, timeout);
 		return 1;
 	}
 
@@ -352,8 +352,11 @@ int main(int argc, char **argv)
 	double seconds;
 	size_t mib;
 
-	if (argc != 5 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0) {
-		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse|fraghold MIB RSS_FILE SECONDS\n",
+	long percent = argc == 6 ? atol(argv[5]) : 80;
+
+	if (argc < 5 || argc > 6 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0 ||
+	    percent <= 0 || percent > 100) {
+		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse|fraghold MIB RSS_FILE SECONDS [PERCENT]\n",
 			argv[0]);
 		return 2;
 	}
@@ -365,7 +368,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[1], "check"))
-		return check(mib, seconds);
+		return check(mib, seconds, percent);
 	if (!strcmp(argv[1], "timeline"))
 		return timeline(mib, seconds);
 	if (!strcmp(argv[1], "frag"))

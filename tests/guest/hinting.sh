@@ -125,7 +125,9 @@ tap $? "the reserve keeps memory a loop reuses while single free pages abound" \
 # parameter at probe): hinting stops with it; bound with
 # hinting=page_reporting the probe must fail and say so (free page
 # reporting may not take the reported mark hinting holds); bound with
-# hinting=kvm again, freed memory must leave the host again.
+# hinting=kvm again, freed memory must leave the host again: half of it at
+# least (late in a boot, after the tests above, 79% of 256 MiB had left in
+# 60 s once; with hinting not running again, none leaves).
 bdrv=/sys/bus/virtio/drivers/virtio_balloon bpar=/sys/module/virtio_balloon/parameters/hinting
 bdev=$(cd "$bdrv" 2>/dev/null && ls -d virtio* 2>/dev/null | head -1)
 refusal="Free page reporting not enabled: free page hinting is in use"
@@ -153,6 +155,6 @@ fi
 tap $? "the balloon bound again with hinting=page_reporting refuses: hinting holds the reported mark" "$rwhy"
 [ -n "$bdev" ] && [ -e "$bdrv/$bdev" ] && [ "$(hstat active)" = 1 ] &&
 	t "the balloon bound again with hinting=kvm: freed memory leaves the host again (256 MiB)" \
-		"$memtest" check 256 "$XK_GUEST_OUT/host-rss" 60 ||
+		"$memtest" check 256 "$XK_GUEST_OUT/host-rss" 60 50 ||
 	tap 1 "the balloon bound again with hinting=kvm: freed memory leaves the host again (256 MiB)" \
 		"bound: $([ -e "$bdrv/$bdev" ] && echo yes || echo no)${kerr:+ ($kerr)}, active $(hstat active)"
