@@ -212,6 +212,25 @@ static int timeline(size_t mib, double seconds)
 	return 0;
 }
 
+/* Free every other page of @m, filled by hold() */
+static void free_odd_pages(uint64_t *m, size_t pages)
+{
+	for (size_t p = 1; p < pages; p += 2)
+		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+}
+
+/* 0 when the pages free_odd_pages() left kept hold()'s pattern, else 1 */
+static int check_even_pages(const uint64_t *m, size_t pages)
+{
+	for (size_t p = 0; p < pages; p += 2)
+		for (size_t w = 0; w < WORDS; w++)
+			if (m[p * WORDS + w] != pattern(p, w, 1)) {
+				printf("FAIL: page %zu, still held, lost its data\n", p);
+				return 1;
+			}
+	return 0;
+}
+
 static int frag(size_t mib, double seconds)
 {
 	size_t bytes = mib << 20, pages = bytes / PAGE;
@@ -219,15 +238,10 @@ static int frag(size_t mib, double seconds)
 	uint64_t *m;
 
 	held = hold(&m, bytes, 0);
-	for (size_t p = 1; p < pages; p += 2)
-		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+	free_odd_pages(m, pages);
 	low = lowest_rss(held, LONG_MAX, seconds);
-	for (size_t p = 0; p < pages; p += 2)
-		for (size_t w = 0; w < WORDS; w++)
-			if (m[p * WORDS + w] != pattern(p, w, 1)) {
-				printf("FAIL: page %zu, still held, lost its data\n", p);
-				return 1;
-			}
+	if (check_even_pages(m, pages))
+		return 1;
 	printf("host RSS: %ld MiB holding %zu MiB, %ld MiB after freeing every other page\n",
 	       held >> 10, mib, low >> 10);
 	printf("fragmented_returned %.3f\n", (double)(held - low) / (mib * 512));
@@ -329,19 +343,14 @@ static int fraghold(size_t mib, double seconds)
 
 	signal(SIGTERM, on_term);
 	hold(&m, bytes, 0);
-	for (size_t p = 1; p < pages; p += 2)
-		madvise((char *)m + p * PAGE, PAGE, MADV_DONTNEED);
+	free_odd_pages(m, pages);
 	printf("fragments_ready\n");
 	fflush(stdout);
 	t0 = now();
 	while (!stop && now() - t0 < seconds)
 		usleep(100000);
-	for (size_t p = 0; p < pages; p += 2)
-		for (size_t w = 0; w < WORDS; w++)
-			if (m[p * WORDS + w] != pattern(p, w, 1)) {
-				printf("FAIL: page %zu, still held, lost its data\n", p);
-				return 1;
-			}
+	if (check_even_pages(m, pages))
+		return 1;
 	printf("fraghold: every page held kept its data\n");
 	munmap(m, bytes);
 	return 0;

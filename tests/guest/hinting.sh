@@ -68,6 +68,14 @@ reuse_run() { # RESERVE_DECAY_MS: sets rounds, ref (refaults), drains
 	rounds=$("$memtest" reuse 64 "$XK_GUEST_OUT/host-rss" 10 | awk '$1 == "reuse_rounds" { print $2 }')
 	rounds=${rounds:-0} ref=$(($(hstat refaults) - f0)) drains=$(vmstat_since pcp_drain_all)
 }
+# The control must churn (an eighth of its rounds' pages refaulted), or the
+# comparison shows nothing; with the reserve, a quarter of its refaults a
+# round at most.
+reserve_kept() {
+	[ "$c_rounds" -gt 0 ] && [ "$r_rounds" -gt 0 ] &&
+		[ $((c_ref * 8)) -ge $((c_rounds * 16384)) ] &&
+		[ $((r_ref * c_rounds * 4)) -le $((c_ref * r_rounds)) ]
+}
 decay=$(cat "$hp/reserve_decay_ms")
 reuse_run 0
 c_rounds=$rounds c_ref=$ref c_drains=$drains
@@ -77,11 +85,7 @@ reuse_run 5000
 s_drains=$drains
 echo "$decay" >"$hp/reserve_decay_ms"
 diag="no reserve: $c_ref refaults in $c_rounds rounds; reserve_decay_ms=5000: $r_ref in $r_rounds"
-# the control must churn (an eighth of its rounds' pages refaulted), or the
-# comparison shows nothing
-[ "$c_rounds" -gt 0 ] && [ "$r_rounds" -gt 0 ] &&
-	[ $((c_ref * 8)) -ge $((c_rounds * 16384)) ] &&
-	[ $((r_ref * c_rounds * 4)) -le $((c_ref * r_rounds)) ]
+reserve_kept
 tap $? "the reserve keeps memory a loop reuses: a quarter of the refaults or fewer" "$diag"
 grep -q '^pcp_drain_all ' /proc/vmstat && [ "$s_drains" = 0 ]
 tap $? "hinting drains no per-CPU lists while a loop reuses memory" \
@@ -114,10 +118,7 @@ fi
 kill -TERM "$frag_pid" 2>/dev/null
 wait "$frag_pid"
 frag_rc=$?
-grep -q '^fragments_ready' "$frag_out" && [ "$frag_rc" = 0 ] &&
-	[ "$c_rounds" -gt 0 ] && [ "$r_rounds" -gt 0 ] &&
-	[ $((c_ref * 8)) -ge $((c_rounds * 16384)) ] &&
-	[ $((r_ref * c_rounds * 4)) -le $((c_ref * r_rounds)) ]
+grep -q '^fragments_ready' "$frag_out" && [ "$frag_rc" = 0 ] && reserve_kept
 tap $? "the reserve keeps memory a loop reuses while single free pages abound" \
 	"$fdiag; fraghold: $(tail -1 "$frag_out") (exit $frag_rc)"
 
