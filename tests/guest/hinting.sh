@@ -49,6 +49,43 @@ t "hinting reports nothing a churning process still holds (eager tunables, 20 s)
 r1=$(hstat reported_pages)
 [ $((r1 - r0)) -gt 0 ]
 tap $? "hinting reported memory during the churn" "$((r1 - r0)) pages"
+
+# With memory hot-remove in the kernel (debug): the same churn while memory
+# blocks go offline and online again, highest first.  Offlining isolates
+# pageblocks around blocks hinting holds out for a report and migrates
+# pages it is looking up; nothing in use may lose its data, at least one
+# block must go offline, and every block must be online again after.
+mem=/sys/devices/system/memory
+if ls "$mem"/memory*/state >/dev/null 2>&1; then
+	blocks=$(ls "$mem" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n -r |
+		sed "s|^|$mem/memory|")
+	(
+		end=$(($(date +%s) + 20)) n=0 tries=0
+		while [ "$(date +%s)" -lt "$end" ]; do
+			for b in $blocks; do
+				[ "$(date +%s)" -lt "$end" ] || break
+				[ "$(cat "$b/state")" = online ] || continue
+				tries=$((tries + 1))
+				# offlining retries until a fatal signal while a
+				# page will not migrate
+				timeout -s KILL 10 sh -c "echo offline >$b/state" \
+					2>/dev/null || continue
+				n=$((n + 1))
+				echo online >"$b/state"
+			done
+		done
+		echo "$n $tries" >"$XK_GUEST_OUT/offlined"
+	) &
+	off_pid=$!
+	t "hinting reports nothing a churning process holds while memory goes offline (20 s)" \
+		"$memtest" churn 128 "$XK_GUEST_OUT/host-rss" 20
+	wait "$off_pid"
+	read -r n tries <"$XK_GUEST_OUT/offlined" || n=0 tries=0
+	left=$(grep -l -v '^online$' "$mem"/memory*/state | tr '\n' ' ')
+	[ "$n" -gt 0 ] && [ -z "$left" ]
+	tap $? "memory blocks went offline and online again while hinting ran" \
+		"$n of $tries offline attempts succeeded${left:+; not online: $left}"
+fi
 for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
 
 # A loop that frees and takes back the same 64 MiB of transparent huge pages
