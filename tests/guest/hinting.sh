@@ -50,7 +50,7 @@ r1=$(hstat reported_pages)
 [ $((r1 - r0)) -gt 0 ]
 tap $? "hinting reported memory during the churn" "$((r1 - r0)) pages"
 
-# With memory hot-remove in the kernel (debug): the same churn while memory
+# With memory hot-remove in the kernel (on, debug): the same churn while memory
 # blocks go offline and online again, highest first.  Offlining isolates
 # pageblocks around blocks hinting holds out for a report and migrates
 # pages it is looking up; nothing in use may lose its data, at least one
