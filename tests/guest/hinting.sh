@@ -94,9 +94,9 @@ for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
 # of hinted memory), then with
 # reserve_decay_ms=5000 (longer than the default, for the debug kernel,
 # whose rounds take seconds): the reserve must keep most of it in the
-# guest.  Then 10 s more of the same loop, the reserve formed: nothing may
-# drain the per-CPU lists meanwhile (vmstat pcp_drain_all counts every
-# drain, hinting's and the allocator's; hinting itself never drains).
+# guest.  Then 10 s more of the same loop, the reserve formed: hinting must
+# not drain the per-CPU lists meanwhile (vmstat pcp_drain_all; without the
+# reserve each round's free is a large free parked there, and may be).
 reuse_run() { # RESERVE_DECAY_MS: sets rounds, ref (refaults), drains
 	echo "$1" >"$hp/reserve_decay_ms"
 	sleep 3
