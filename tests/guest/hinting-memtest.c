@@ -35,8 +35,16 @@
  *	"fragments_ready", then hold the rest for SECONDS or until SIGTERM:
  *	half of MIB free in single pages, which hinting cannot report at its
  *	default min_order.  Verifies the pages held before it exits.
+ *   hinting-memtest pcpfree MIB RSS_FILE SECONDS
+ *	On one CPU: fill MIB in 4 KiB pages (no THP), free it, and print
+ *	"pcp_pages_after_free N": the pages that CPU's per-CPU free lists
+ *	hold right after the free (/proc/zoneinfo, every zone).  Then wait
+ *	up to SECONDS for 80% of MIB to leave QEMU's RSS; exit 1 if it did
+ *	not.
  */
+#define _GNU_SOURCE
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -356,6 +364,57 @@ static int fraghold(size_t mib, double seconds)
 	return 0;
 }
 
+/* Pages on @cpu's per-CPU free lists, over every zone; -1 if unreadable */
+static long pcp_pages(int cpu)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	long total = -1, n;
+	int c, mine = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " cpu: %d", &c) == 1)
+			mine = c == cpu;
+		else if (mine && sscanf(line, " count: %ld", &n) == 1)
+			total = (total < 0 ? 0 : total) + n;
+		else if (!strncmp(line, "Node", 4))
+			mine = 0;
+	}
+	fclose(f);
+	return total;
+}
+
+static int pcpfree(size_t mib, double seconds)
+{
+	size_t bytes = mib << 20;
+	int cpu = sched_getcpu();
+	long held, low, pcp, want = mib * 1024 * 8 / 10;
+	cpu_set_t set;
+	uint64_t *m;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (cpu < 0 || sched_setaffinity(0, sizeof(set), &set)) {
+		perror("sched_setaffinity");
+		return 1;
+	}
+	held = hold(&m, bytes, 0);
+	munmap(m, bytes);
+	pcp = pcp_pages(cpu);
+	printf("pcp_pages_after_free %ld cpu %d\n", pcp, cpu);
+	low = lowest_rss(held, want, seconds);
+	printf("host RSS: %ld MiB holding %zu MiB, %ld MiB returned\n",
+	       held >> 10, mib, (held - low) >> 10);
+	if (pcp < 0 || held - low < want) {
+		printf("FAIL: %s\n", pcp < 0 ? "no per-CPU counts in /proc/zoneinfo" :
+		       "less than 80% left the host");
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds;
@@ -365,7 +424,7 @@ int main(int argc, char **argv)
 
 	if (argc < 5 || argc > 6 || atol(argv[2]) <= 0 || atof(argv[4]) <= 0 ||
 	    percent <= 0 || percent > 100) {
-		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse|fraghold MIB RSS_FILE SECONDS [PERCENT]\n",
+		fprintf(stderr, "usage: %s check|timeline|frag|churn|reuse|fraghold|pcpfree MIB RSS_FILE SECONDS [PERCENT]\n",
 			argv[0]);
 		return 2;
 	}
@@ -388,7 +447,9 @@ int main(int argc, char **argv)
 		return reuse(mib, seconds);
 	if (!strcmp(argv[1], "fraghold"))
 		return fraghold(mib, seconds);
-	fprintf(stderr, "unknown mode '%s': check, timeline, frag, churn, reuse or fraghold\n",
+	if (!strcmp(argv[1], "pcpfree"))
+		return pcpfree(mib, seconds);
+	fprintf(stderr, "unknown mode '%s': check, timeline, frag, churn, reuse, fraghold or pcpfree\n",
 		argv[1]);
 	return 2;
 }

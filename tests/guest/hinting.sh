@@ -34,6 +34,32 @@ echo "xk: page_hinting reported $((r1 - r0)) pages during the test"
 [ $((r1 - r0)) -ge $((768 * 256 * 8 / 10)) ]
 tap $? "page_hinting statistics count the reported pages" "$((r1 - r0)) reported; $(tr '\n' ' ' <"$hstats")"
 
+# A large free of 4 KiB pages on one CPU (hinting-memtest pcpfree, 256
+# MiB): the per-CPU lists' auto-tuned limit lets a CPU that allocated much
+# keep up to an eighth of the zone there, given back over seconds, and
+# hinting reports only from the buddy lists and drains no per-CPU list.
+# While hinting captures, a CPU freeing without allocating keeps four
+# batches at most: 2 MiB is the bound checked, and no drain.  The same
+# free with hinting switched off at run time is the control: it must keep
+# more, or the check shows nothing.
+pcpfree() { # sets pcp, pcp_out, drains
+	vmstat_mark
+	pcp_out=$("$memtest" pcpfree 256 "$XK_GUEST_OUT/host-rss" "$1" 2>&1 | tr '\n' ' ')
+	pcp=$(echo "$pcp_out" | sed -n 's/.*pcp_pages_after_free \([0-9]*\).*/\1/p')
+	drains=$(vmstat_since pcp_drain_all)
+}
+echo 0 >"$hp/enabled"
+pcpfree 3
+c_pcp=$pcp c_out=$pcp_out
+echo 1 >"$hp/enabled"
+sleep 3
+pcpfree 60
+case "$pcp_out" in *FAIL*) pcp= ;; esac
+[ -n "$c_pcp" ] && [ "$c_pcp" -gt 512 ] && [ -n "$pcp" ] && [ "$pcp" -le 512 ] &&
+	[ "$drains" = 0 ]
+tap $? "a large free leaves at most 2 MiB on its CPU's per-CPU lists, drained by none" \
+	"hinting on: ${pcp:-?} pages kept, $drains drains ($pcp_out); off: ${c_pcp:-?} ($c_out)"
+
 # Two processes churn tagged memory for 20 s (hinting-memtest churn: fill,
 # free every other page, verify the rest) while hinting reports as eagerly
 # as it can (every order, a run for every 4 KiB captured, no reserve): no
