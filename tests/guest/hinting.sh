@@ -14,7 +14,8 @@ driver=$(cat /sys/module/virtio_balloon/parameters/hinting 2>/dev/null)
 
 why=
 for kv in enabled=maybe min_order=11 min_order=-1 threshold_bytes=abc threshold_bytes=100 \
-	max_delay_ms=0 max_delay_ms=60001 reserve_decay_ms=60001 reserve_decay_ms=-1; do
+	max_delay_ms=0 max_delay_ms=60001 reserve_decay_ms=60001 reserve_decay_ms=-1 \
+	min_age_ms=60001 min_age_ms=-1; do
 	k=${kv%%=*} v=${kv#*=}
 	w=$(refuses "$hp/$k" "$v" "page_hinting: $k: '$v'") || why="$why${why:+; }$w"
 done
@@ -66,13 +67,46 @@ echo 1 >"$hp/enabled"
 tap $? "a large free leaves at most 2 MiB on its CPU's per-CPU lists, drained by none" \
 	"hinting on: ${on_pcp:-?} pages kept, $on_drains drains ($on_out); off: ${pcp:-?} ($pcp_out)"
 
+# The minimum age: a free smaller than threshold_bytes (128 MiB of THPs,
+# the threshold raised to 1G) is reported only once it has stayed free for
+# min_age_ms.  With min_age_ms=6000, half of it may not leave the host
+# within 5 s of the free, and must within 30 s; with min_age_ms=0 in the
+# same boot (the control, or the check shows nothing) it must within 4 s.
+# No reserve (reserve_decay_ms=0) and no sweep pending (hinting switched
+# off and on, then 3 s for the sweep that starts it), so nothing else holds
+# it back or reports it.
+tunables="min_order threshold_bytes max_delay_ms reserve_decay_ms min_age_ms"
+saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
+age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), age_out
+	echo "$1" >"$hp/min_age_ms"
+	h0=$(hstat held) p0=$(hstat reported_pages)
+	age_out=$("$memtest" check 128 "$XK_GUEST_OUT/host-rss" 30 50 2>&1 | tr '\n' ' ')
+	age_out="$age_out; held $(($(hstat held) - h0)), reported $(($(hstat reported_pages) - p0)) pages"
+	age_t=$(echo "$age_out" | sed -n 's/.* returned ([0-9]*%) in \([0-9.]*\) s.*/\1/p')
+	case "$age_out" in *FAIL*) age_t= ;; esac
+}
+for kv in threshold_bytes=1G max_delay_ms=200 reserve_decay_ms=0; do
+	echo "${kv#*=}" >"$hp/${kv%%=*}"
+done
+echo 0 >"$hp/enabled"
+echo 1 >"$hp/enabled"
+sleep 3
+age_run 0
+c_age_t=$age_t c_age_out=$age_out
+age_run 6000
+for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
+[ -n "$age_t" ] && [ -n "$c_age_t" ] &&
+	awk -v a="$age_t" -v c="$c_age_t" 'BEGIN { exit !(a >= 5 && c < 4) }'
+tap $? "a free below threshold_bytes waits min_age_ms before it leaves the host" \
+	"min_age_ms=6000: half left in ${age_t:-?} s ($age_out); min_age_ms=0: ${c_age_t:-?} s ($c_age_out)"
+
 # Two processes churn tagged memory for 20 s (hinting-memtest churn: fill,
 # free every other page, verify the rest) while hinting reports as eagerly
-# as it can (every order, a run for every 4 KiB captured, no reserve): no
-# page in use may lose its data, and reports must have run meanwhile.
-tunables="min_order threshold_bytes max_delay_ms reserve_decay_ms"
+# as it can (every order, a run for every 4 KiB captured, no reserve, no
+# minimum age): no page in use may lose its data, and reports must have run
+# meanwhile.
 saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
-for kv in min_order=0 threshold_bytes=4096 max_delay_ms=1 reserve_decay_ms=0; do
+for kv in min_order=0 threshold_bytes=4096 max_delay_ms=1 reserve_decay_ms=0 min_age_ms=0; do
 	echo "${kv#*=}" >"$hp/${kv%%=*}"
 done
 r0=$(hstat reported_pages)
