@@ -67,9 +67,10 @@ echo 1 >"$hp/enabled"
 tap $? "a large free leaves at most 2 MiB on its CPU's per-CPU lists, drained by none" \
 	"hinting on: ${on_pcp:-?} pages kept, $on_drains drains ($on_out); off: ${pcp:-?} ($pcp_out)"
 
-# The minimum age: a free smaller than threshold_bytes (128 MiB of THPs,
-# the threshold raised to 1G) is reported only once it has stayed free for
-# min_age_ms.  With min_age_ms=6000, half of it may not leave the host
+# The minimum age: a free smaller than threshold_bytes (128 MiB of
+# anonymous memory, 4 KiB pages as THP is madvise-only in the test
+# kernels; the threshold raised to 1G) is reported only once it has stayed
+# free for min_age_ms.  With min_age_ms=6000, half of it may not leave the host
 # within 5 s of the free and must before 6 s more (scaled), and half of it
 # at least must have been held; with min_age_ms=0 in the same boot (the
 # control, or the check shows nothing) it must leave within 4 s, none of
@@ -82,6 +83,7 @@ saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
 scale=${XK_TIME_SCALE:-1}
 age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), held, age_out
 	echo "$1" >"$hp/min_age_ms"
+	sleep 1	# a run already under way uses the old age
 	h0=$(hstat held) p0=$(hstat reported_pages) s0=$(hstat sweeps)
 	age_out=$("$memtest" check 128 "$XK_GUEST_OUT/host-rss" $((30 * scale)) 50 2>&1 |
 		tr '\n' ' ')
