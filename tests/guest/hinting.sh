@@ -70,19 +70,22 @@ tap $? "a large free leaves at most 2 MiB on its CPU's per-CPU lists, drained by
 # The minimum age: a free smaller than threshold_bytes (128 MiB of
 # anonymous memory, 4 KiB pages as THP is madvise-only in the test
 # kernels; the threshold raised to 1G) is reported only once it has stayed
-# free for min_age_ms.  With min_age_ms=6000, half of it may not leave the host
-# within 5 s of the free and must before 6 s more (scaled), and half of it
-# at least must have been held; with min_age_ms=0 in the same boot (the
-# control, or the check shows nothing) it must leave within 4 s, none of
-# it held.  No reserve (reserve_decay_ms=0) and no sweep pending (hinting
+# free for min_age_ms.  With min_age_ms=6000, half of it may not leave the
+# host within 5 s of the free and must within 6 s more (scaled), and half
+# of it at least must have been held; with min_age_ms=0 in the same boot
+# (the control, or the check shows nothing) it must leave within 4 s, none
+# of it held.  No reserve (reserve_decay_ms=0) and no sweep pending (hinting
 # switched off and on, then 3 s for the sweep that starts it; 3 s after
 # the control for its last free), so nothing else holds it back or
 # reports it.
+ph_set() { # NAME=VALUE...: set page_hinting tunables
+	for kv; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
+}
 tunables="min_order threshold_bytes max_delay_ms reserve_decay_ms min_age_ms"
 saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
 scale=${XK_TIME_SCALE:-1}
 age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), held, age_out
-	echo "$1" >"$hp/min_age_ms"
+	ph_set min_age_ms="$1"
 	sleep 1	# a run already under way uses the old age
 	h0=$(hstat held) p0=$(hstat reported_pages) s0=$(hstat sweeps)
 	age_out=$("$memtest" check 128 "$XK_GUEST_OUT/host-rss" $((30 * scale)) 50 2>&1 |
@@ -92,9 +95,7 @@ age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), held, age_ou
 	age_t=$(echo "$age_out" | sed -n 's/.* returned ([0-9]*%) in \([0-9.]*\) s.*/\1/p')
 	case "$age_out" in *FAIL*) age_t= ;; esac
 }
-for kv in threshold_bytes=1G max_delay_ms=200 reserve_decay_ms=0; do
-	echo "${kv#*=}" >"$hp/${kv%%=*}"
-done
+ph_set threshold_bytes=1G max_delay_ms=200 reserve_decay_ms=0
 echo 0 >"$hp/enabled"
 echo 1 >"$hp/enabled"
 sleep 3
@@ -110,22 +111,17 @@ tap $? "a free below threshold_bytes waits min_age_ms before it leaves the host"
 # A large free skips the wait: with min_age_ms=30000 and the default
 # threshold_bytes (64M), half of 256 MiB must leave the host within 10 s
 # (no reserve, which would keep what the fill takes back from the host).
-for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
-echo 0 >"$hp/reserve_decay_ms"
-echo 30000 >"$hp/min_age_ms"
+ph_set $saved reserve_decay_ms=0 min_age_ms=30000
 t "a large free leaves the host without waiting for min_age_ms (256 MiB, min_age_ms=30000)" \
 	"$memtest" check 256 "$XK_GUEST_OUT/host-rss" $((10 * scale)) 50
-for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
+ph_set $saved
 
 # Two processes churn tagged memory for 20 s (hinting-memtest churn: fill,
 # free every other page, verify the rest) while hinting reports as eagerly
 # as it can (every order, a run for every 4 KiB captured, no reserve, no
 # minimum age): no page in use may lose its data, and reports must have run
 # meanwhile.
-saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
-for kv in min_order=0 threshold_bytes=4096 max_delay_ms=1 reserve_decay_ms=0 min_age_ms=0; do
-	echo "${kv#*=}" >"$hp/${kv%%=*}"
-done
+ph_set min_order=0 threshold_bytes=4096 max_delay_ms=1 reserve_decay_ms=0 min_age_ms=0
 r0=$(hstat reported_pages)
 t "hinting reports nothing a churning process still holds (eager tunables, 20 s)" \
 	"$memtest" churn 128 "$XK_GUEST_OUT/host-rss" 20
@@ -164,8 +160,7 @@ if ls "$mem"/memory*/state >/dev/null 2>&1; then
 	) &
 	off_pid=$!
 	# second sightings 20 ms after the first, of pfns going offline
-	echo 1G >"$hp/threshold_bytes"
-	echo 20 >"$hp/min_age_ms"
+	ph_set threshold_bytes=1G min_age_ms=20
 	h0=$(hstat held)
 	t "hinting reports nothing a churning process holds while memory goes offline (20 s)" \
 		"$memtest" churn 128 "$XK_GUEST_OUT/host-rss" 20
@@ -177,7 +172,7 @@ if ls "$mem"/memory*/state >/dev/null 2>&1; then
 	tap $? "memory blocks went offline and online again while hinting ran, blocks held for a second sighting" \
 		"$n of $tries offline attempts succeeded${left:+; not online: $left}; $held pages held"
 fi
-for kv in $saved; do echo "${kv#*=}" >"$hp/${kv%%=*}"; done
+ph_set $saved
 
 # A loop that frees and takes back the same 64 MiB of transparent huge pages
 # for 10 s (hinting-memtest reuse), first with reserve_decay_ms=0 (no
