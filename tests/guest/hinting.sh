@@ -12,13 +12,16 @@ hp=/sys/module/page_hinting/parameters
 # freed into a hole merges into no block of min_order (a pageblock): none
 # of it can be reported.  Seen: 0% of 128 MiB returned in 12 s with every
 # other page of 600 MiB held, 89% in 0.2 s after compaction, and 41% in
-# 30 s in the on plan after its storage tests.  /proc/buddyinfo before each
-# goes to the plan's logs.
+# 30 s in the on plan after its storage tests.  Then hinting is switched
+# off and on, so that nothing the compaction freed stays held or captured,
+# no sweep is pending and there is no reserve, and 3 s for the sweep that
+# starts it.  /proc/buddyinfo before each goes to the plan's logs.
 compact_free() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	echo 1 >/proc/sys/vm/compact_memory
 	{ echo "== $(date +%T)"; cat /proc/buddyinfo; } >>"$XK_LOGS/hinting-buddyinfo.log"
+	echo 1 >/proc/sys/vm/compact_memory
+	echo 0 >"$hp/enabled"
+	echo 1 >"$hp/enabled"
+	sleep 3
 }
 
 driver=$(cat /sys/module/virtio_balloon/parameters/hinting 2>/dev/null)
@@ -37,11 +40,11 @@ done
 [ -z "$why" ]
 tap $? "page_hinting tunables refuse bad values with -EINVAL and a log line" "$why"
 
+compact_free
 cat "$hstats" >"$XK_LOGS/hinting-stats-before.log"
 r0=$(hstat reported_pages)
 # 768 MiB of a 2 GiB guest; TCG, KASAN and lockdep make the fill slow, the
 # return itself takes about a second.
-compact_free
 memtest=$(guest_tool hinting-memtest) &&
 	t "freed memory leaves the host's RSS, nothing lost (768 MiB)" \
 		"$memtest" check 768 "$XK_GUEST_OUT/host-rss" 60
@@ -64,15 +67,12 @@ tap $? "page_hinting statistics count the reported pages" "$((r1 - r0)) reported
 # control comes second, as what it leaves on the lists is reported later
 # and, allocated again, could grow a reserve.
 pcpfree() { # sets pcp, pcp_out, drains
-	compact_free
 	vmstat_mark
 	pcp_out=$("$memtest" pcpfree 256 "$XK_GUEST_OUT/host-rss" "$1" 2>&1 | tr '\n' ' ')
 	pcp=$(echo "$pcp_out" | sed -n 's/.*pcp_pages_after_free \([0-9]*\).*/\1/p')
 	drains=$(vmstat_since pcp_drain_all)
 }
-echo 0 >"$hp/enabled"
-echo 1 >"$hp/enabled"
-sleep 3
+compact_free
 pcpfree $((60 * ${XK_TIME_SCALE:-1}))
 case "$pcp_out" in *FAIL*) pcp= ;; esac
 on_pcp=$pcp on_drains=$drains on_out="$pcp_out; reserve_pages $(hstat reserve_pages) after"
@@ -102,7 +102,6 @@ tunables="min_order threshold_bytes max_delay_ms reserve_decay_ms min_age_ms"
 saved=$(for k in $tunables; do echo "$k=$(cat "$hp/$k")"; done)
 scale=${XK_TIME_SCALE:-1}
 age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), held, age_out
-	compact_free
 	ph_set min_age_ms="$1"
 	sleep 1	# a run already under way uses the old age
 	h0=$(hstat held) p0=$(hstat reported_pages) s0=$(hstat sweeps)
@@ -114,9 +113,7 @@ age_run() { # MIN_AGE_MS: sets age_t (seconds until half had left), held, age_ou
 	case "$age_out" in *FAIL*) age_t= ;; esac
 }
 ph_set threshold_bytes=1G max_delay_ms=200 reserve_decay_ms=0
-echo 0 >"$hp/enabled"
-echo 1 >"$hp/enabled"
-sleep 3
+compact_free
 age_run 0
 c_age_t=$age_t c_held=$held c_age_out=$age_out
 sleep 3
