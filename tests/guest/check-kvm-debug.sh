@@ -37,10 +37,10 @@ dirty_log_inject_tests() {
 	# 4 aliases: each rmap entry costs 20 us more per harvest here, and
 	# with 16 the vCPUs once wrote a single generation in a 2 s round.
 	t_ksft "dirty_log_lockless_test, race windows widened ($mode)" \
-		"$lockless" -a 4 -z -b 64K -d 8 -r 1 -x 4
+		"$lockless" -a 4 -z -b 64K -d 8 -r 1 -x "$XK_LOCKLESS_STRETCH"
 	set_dirty_log_inject 2 || { tap 1 "set kvm.dirty_log_inject=2 ($mode)"; return 0; }
 	t_lost_write "dirty_log_lockless_test loses a write, order broken ($mode)" \
-		"$lockless" -b 1M -d 3 -r 1 -M get -x 4
+		"$lockless" -b 1M -d 3 -r 1 -M get -x "$XK_LOCKLESS_STRETCH"
 	set_dirty_log_inject 0 || tap 1 "set kvm.dirty_log_inject=0 ($mode)"
 }
 kvm_dirty_log_test() {
@@ -48,12 +48,12 @@ kvm_dirty_log_test() {
 	[ "$mode" = shadow ] && log=dirty-log
 	t "dirty_log_test ($mode, $log)" "$(selftest kvm/dirty_log_test)" -M "$log" -i 3
 	t_ksft "dirty_log_lockless_test ($mode)" "$(selftest kvm/dirty_log_lockless_test)" \
-		-b 256K -d 4 -r 1 -x 4
+		-b 256K -d 4 -r 1 -x "$XK_LOCKLESS_STRETCH"
 	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($mode)" \
-		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 128K -d 4 -r 1 -x 4
+		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 128K -d 4 -r 1 -x "$XK_LOCKLESS_STRETCH"
 	[ "$mode" != shadow ] ||
 		t_ksft "dirty_log_lockless_test, aliases remapped by a vCPU ($mode)" \
-			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 128K -d 4 -r 1 -x 4
+			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 128K -d 4 -r 1 -x "$XK_LOCKLESS_STRETCH"
 	[ "$mode" = tdp ] || dirty_log_inject_tests
 	# The kvmclock pfn cache's page reference, under KASAN and lockdep.
 	t "pfncache_xpfo_test ($mode)" "$(selftest kvm/x86_64/pfncache_xpfo_test)"

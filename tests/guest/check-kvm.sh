@@ -6,12 +6,12 @@ dirty_log_tests() {
 	t "dirty_log_test ($label)" "$(selftest kvm/dirty_log_test)" -i 3
 	# Fails on a lost write, and when the harvests' mmu_lock acquisitions
 	# (VM statistics) do not match the lockless mode.
-	t_ksft "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -b 1M -d 10 -x 4
+	t_ksft "dirty_log_lockless_test ($label)" "$(selftest kvm/dirty_log_lockless_test)" -b 1M -d 10 -x "$XK_LOCKLESS_STRETCH"
 	# The same while KVM zaps the test memory's SPTEs every millisecond;
 	# with shadow paging every gfn has 16 SPTEs (guest aliases), so the
 	# harvest walks multi-descriptor rmap chains that change under it.
 	t_ksft "dirty_log_lockless_test, 16 aliases, SPTEs zapped ($label)" \
-		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 512K -d 6 -x 4
+		"$(selftest kvm/dirty_log_lockless_test)" -a 16 -z -b 512K -d 6 -x "$XK_LOCKLESS_STRETCH"
 	# Shadow paging: one more vCPU remaps the test memory's aliases 1-3
 	# (guest PTE changes, which KVM follows by zapping and faulting their
 	# SPTEs) while the writers write through alias 0, whose SPTEs nothing
@@ -19,7 +19,7 @@ dirty_log_tests() {
 	# not repaired by a later fault.
 	[ "$mode" != shadow ] ||
 		t_ksft "dirty_log_lockless_test, aliases remapped by a vCPU ($label)" \
-			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 256K -d 6 -x 4
+			"$(selftest kvm/dirty_log_lockless_test)" -a 4 -c -b 256K -d 6 -x "$XK_LOCKLESS_STRETCH"
 	# THP-backed test memory: huge SPTEs, which the clear mode's first
 	# harvests write-protect (KVM_DIRTY_LOG_INITIALLY_SET) or, with eager
 	# page splitting, split on KVM_CLEAR_DIRTY_LOG.  One 6 s round per log
@@ -29,7 +29,7 @@ dirty_log_tests() {
 		echo "$split" >/sys/module/kvm/parameters/eager_page_split ||
 			{ tap 1 "set kvm.eager_page_split=$split ($label)"; continue; }
 		t_ksft "dirty_log_lockless_test, THP, eager split $split ($label)" \
-			"$(selftest kvm/dirty_log_lockless_test)" -s anonymous_thp -b 1M -d 12 -r 1 -x 4
+			"$(selftest kvm/dirty_log_lockless_test)" -s anonymous_thp -b 1M -d 12 -r 1 -x "$XK_LOCKLESS_STRETCH"
 	done
 	echo 1 >/sys/module/kvm/parameters/eager_page_split
 }

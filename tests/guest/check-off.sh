@@ -4,5 +4,5 @@
 load_kvm "" "" && tap 0 "kvm loads" || tap 1 "kvm loads"
 t "dirty_log_test (tdp)" "$(selftest kvm/dirty_log_test)" -i 3
 # No kvm.dirty_log_lockless here: every harvest must take mmu_lock for write.
-t_ksft "dirty_log_lockless_test (tdp)" "$(selftest kvm/dirty_log_lockless_test)" -b 512K -d 4 -r 1 -x 4
+t_ksft "dirty_log_lockless_test (tdp)" "$(selftest kvm/dirty_log_lockless_test)" -b 512K -d 4 -r 1 -x "$XK_LOCKLESS_STRETCH"
 finish
