@@ -193,6 +193,8 @@ for_each_dirty_log_lockless() {
 # How much /proc/vmstat counters grew over a stretch of work (0 for a
 # counter the kernel does not have):
 #   vmstat_mark; work...; flushes=$(vmstat_since xpfo_tlb_flushes)
+# (several counters at one instant: copy /proc/vmstat after the work and
+# pass the copy).
 # Sums over the zones of /sys/kernel/debug/xpfo/pageblocks (or FILE):
 # "BLOCKS FREE USER KERNEL MIXED".
 xpfo_pageblocks() { # [FILE]
@@ -208,9 +210,9 @@ hstat() { # KEY
 }
 
 vmstat_mark() { cp /proc/vmstat /tmp/xk-vmstat.mark; }
-vmstat_since() { # COUNTER
+vmstat_since() { # COUNTER [COPY]: up to now, or up to a copy of /proc/vmstat
 	awk -v k="$1" 'FNR == NR { if ($1 == k) v0 = $2; next }
-		$1 == k { v1 = $2 } END { print v1 - v0 }' /tmp/xk-vmstat.mark /proc/vmstat
+		$1 == k { v1 = $2 } END { print v1 - v0 }' /tmp/xk-vmstat.mark "${2:-/proc/vmstat}"
 }
 
 # Whether writing VALUE to a parameter file is refused with EINVAL and a new

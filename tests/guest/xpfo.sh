@@ -88,22 +88,33 @@ shm_write_64m() {
 # still hold such pages (hundreds to thousands with the lists' auto-tuned
 # high mark), so with batching off the count is per page the allocations
 # took out of the direct map themselves (xpfo_unmapped), where the target
-# is one flush each: at least 900 per 1000.
+# is one flush each: at least 900 per 1000; and no page may have been
+# unmapped by a batch (xpfo_pcp_unmapped) or kept unmapped at its free
+# (xpfo_freed_unmapped).  The counters are read from one copy of vmstat.
 if [ "$xpfo_mode" = on ]; then
 	batch=/sys/module/xpfo/parameters/batch
-	flushes_per_1000() { # xpfo.batch value, vmstat counter to divide by
+	flushes_per_1000() { # xpfo.batch value: 1 per user page, 0 per page unmapped
 		echo "$1" >"$batch" || return 1
 		shm_write_64m
 		vmstat_mark
 		shm_write_64m
-		f=$(vmstat_since xpfo_tlb_flushes) u=$(vmstat_since xpfo_user_pages)
-		d=$(vmstat_since "$2")
-		echo "xk: xpfo.batch=$1: $f TLB flushes, $u user pages, $(vmstat_since xpfo_unmapped) unmapped, $(vmstat_since xpfo_skipped) skipped" >&2
+		end=/tmp/xk-vmstat.end
+		cp /proc/vmstat "$end"
+		f=$(vmstat_since xpfo_tlb_flushes "$end") u=$(vmstat_since xpfo_user_pages "$end")
+		m=$(vmstat_since xpfo_unmapped "$end") pcp=$(vmstat_since xpfo_pcp_unmapped "$end")
+		kept=$(vmstat_since xpfo_freed_unmapped "$end")
+		echo "xk: xpfo.batch=$1: $f TLB flushes, $u user pages, $m unmapped ($pcp by a batch)," \
+			"$kept kept unmapped at free" >&2
 		[ "$u" -ge 16384 ] || { echo "only $u user pages counted" >&2; return 1; }
-		[ "$d" -ge 8192 ] || { echo "only $d $2 counted" >&2; return 1; }
-		echo $((f * 1000 / d))
+		if [ "$1" = 1 ]; then
+			echo $((f * 1000 / u))
+			return
+		fi
+		[ "$pcp" = 0 ] && [ "$kept" = 0 ] || { echo "batching off, yet pages were batched" >&2; return 1; }
+		[ "$m" -ge 8192 ] || { echo "only $m pages unmapped" >&2; return 1; }
+		echo $((f * 1000 / m))
 	}
-	on=$(flushes_per_1000 1 xpfo_user_pages) && off=$(flushes_per_1000 0 xpfo_unmapped)
+	on=$(flushes_per_1000 1) && off=$(flushes_per_1000 0)
 	echo 1 >"$batch"
 	echo "xk: xpfo TLB flushes per 1000 user pages batched: ${on:-?}; per 1000 pages unmapped unbatched: ${off:-?}"
 	[ -n "$on" ] && [ "$on" -le 20 ] && tap 0 "xpfo batches TLB flushes" "batched: $on per 1000 user pages" ||
