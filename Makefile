@@ -6,7 +6,7 @@ KERNEL ?= on
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
 
-.PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-xpfo-profile bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -65,6 +65,10 @@ kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under Q
 bench-xpfo: ## XPFO cost: xpfo=off vs on, instructions (-icount) and TCG wall clock (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on
 	@bench/xpfo
+
+bench-xpfo-profile: ## where XPFO's extra instructions go: per kernel function, xpfo=off vs on (-icount plugin; WORKS="fork file fault")
+	@$(MAKE) --no-print-directory build KERNEL=on
+	@bench/xpfo-profile $(WORKS)
 
 bench-hinting: ## free page hinting vs page_reporting vs off: RSS returned, fault cost (not in make check)
 	@$(MAKE) --no-print-directory build KERNEL=on

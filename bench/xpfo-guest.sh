@@ -11,7 +11,8 @@
 # of /sys/kernel/debug/xpfo/pageblocks.  MODE comes from $XK_BENCH_MODE.
 # $XK_BENCH_KBUILD names a folder of preprocessed kernel sources (.i) and
 # their Makefile: the kernel build work, run $XK_BENCH_KBUILD_ROUNDS times
-# (default: as the others).
+# (default: as the others).  $XK_BENCH_WORKS, when set, names the works to run,
+# in that order.
 . "$XK_ROOT/tests/guest/lib.sh"
 
 work=${XK_BENCH_WORK:?}
@@ -59,7 +60,7 @@ fi
 # that code first).
 # compile: a small C compile, three times; kbuild: the preprocessed kernel
 # sources, make -j2.
-for w in fault thp thpsplit fork file compile ${XK_BENCH_KBUILD:+kbuild}; do
+for w in ${XK_BENCH_WORKS:-fault thp thpsplit fork file compile ${XK_BENCH_KBUILD:+kbuild}}; do
 	case $w in
 	fault) cmd="$work fault 64 4" ;;
 	thp) cmd="$work thp 64 2" ;;
@@ -68,6 +69,7 @@ for w in fault thp thpsplit fork file compile ${XK_BENCH_KBUILD:+kbuild}; do
 	file) cmd="$work file 32 4" ;;
 	compile) cmd="for i in 1 2 3; do gcc -O2 -c $XK_ROOT/bench/memwork.c -o /tmp/memwork.o || exit 1; done" ;;
 	kbuild) cmd="rm -f /tmp/kbuild/*.o && make -s -j2 -C /tmp/kbuild" ;;
+	*) echo "xk-bench: unknown work '$w'"; exit 1 ;;
 	esac
 	invlpg "$w" || exit 1
 	n=$rounds
@@ -77,6 +79,10 @@ for w in fault thp thpsplit fork file compile ${XK_BENCH_KBUILD:+kbuild}; do
 	done
 done
 invlpg none || exit 1
+# The end of the last work for bench/xpfo-profile, which starts a section
+# at each drop of the caches.
+sync
+echo 3 >/proc/sys/vm/drop_caches
 
 # How user and kernel pages share the pageblocks after all that work.
 pb=$(xpfo_pageblocks) || { echo "xk-bench: no /sys/kernel/debug/xpfo/pageblocks"; exit 1; }
