@@ -9,7 +9,7 @@ RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,f
 .PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-xpfo-profile bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
-	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-19s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 deps: ## install the Debian packages needed (as root; no-op when present)
 	@$(S)/install-deps

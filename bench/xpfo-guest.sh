@@ -79,11 +79,11 @@ for w in ${XK_BENCH_WORKS:-fault thp thpsplit fork file compile ${XK_BENCH_KBUIL
 	done
 done
 invlpg none || exit 1
-# The end of the last work for bench/xpfo-profile, which starts a section
-# at each drop of the caches.
-sync
-echo 3 >/proc/sys/vm/drop_caches
 
 # How user and kernel pages share the pageblocks after all that work.
 pb=$(xpfo_pageblocks) || { echo "xk-bench: no /sys/kernel/debug/xpfo/pageblocks"; exit 1; }
 echo "xk-pageblocks: $XK_BENCH_MODE $pb"
+# The end of the last work for bench/xpfo-profile, which starts a section
+# at each drop of the caches.
+sync
+echo 3 >/proc/sys/vm/drop_caches

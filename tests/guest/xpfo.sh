@@ -100,6 +100,9 @@ if [ "$xpfo_mode" = on ]; then
 		shm_write_64m
 		end=/tmp/xk-vmstat.end
 		cp /proc/vmstat "$end"
+		for c in xpfo_tlb_flushes xpfo_user_pages xpfo_unmapped xpfo_pcp_unmapped xpfo_freed_unmapped; do
+			grep -q "^$c " "$end" || { echo "no $c in /proc/vmstat" >&2; return 1; }
+		done
 		f=$(vmstat_since xpfo_tlb_flushes "$end") u=$(vmstat_since xpfo_user_pages "$end")
 		m=$(vmstat_since xpfo_unmapped "$end") pcp=$(vmstat_since xpfo_pcp_unmapped "$end")
 		kept=$(vmstat_since xpfo_freed_unmapped "$end")
@@ -111,7 +114,7 @@ if [ "$xpfo_mode" = on ]; then
 			return
 		fi
 		[ "$pcp" = 0 ] && [ "$kept" = 0 ] || { echo "batching off, yet pages were batched" >&2; return 1; }
-		[ "$m" -ge 8192 ] || { echo "only $m pages unmapped" >&2; return 1; }
+		[ "$((m * 2))" -ge "$u" ] || { echo "only $m of $u user pages unmapped" >&2; return 1; }
 		echo $((f * 1000 / m))
 	}
 	on=$(flushes_per_1000 1) && off=$(flushes_per_1000 0)
