@@ -34,4 +34,9 @@ scan no-end 1
 echo "[ 1.0] ** 12 printk messages dropped **" >"$SCRATCH/dropped.log"
 scan dropped 1
 scan does-not-exist 2
+# --kind prints a kind's warning (the guest's refusal check matches with
+# it): it matches that kind's line; an unknown kind is an error.
+re=$("$ROOT/scripts/find-splats" --kind xpfo-fault) || fail "--kind xpfo-fault failed"
+printf '%s\n' "$warn" | grep -Eq "$re" || fail "--kind xpfo-fault: '$re' does not match '$warn'"
+if "$ROOT/scripts/find-splats" --kind no-such-kind >/dev/null 2>&1; then fail "--kind no-such-kind succeeded"; fi
 echo "harness $NAME: ok"
