@@ -38,5 +38,11 @@ scan does-not-exist 2
 # it): it matches that kind's line; an unknown kind is an error.
 re=$("$ROOT/scripts/find-splats" --kind xpfo-fault) || fail "--kind xpfo-fault failed"
 printf '%s\n' "$warn" | grep -Eq "$re" || fail "--kind xpfo-fault: '$re' does not match '$warn'"
-if "$ROOT/scripts/find-splats" --kind no-such-kind >/dev/null 2>&1; then fail "--kind no-such-kind succeeded"; fi
+refusal='WARNING: CPU: 1 PID: 90 at mm/xpfo.c:1234 xpfo_unmap_huge+0x1c/0x40'
+re=$("$ROOT/scripts/find-splats" --kind xpfo-refusal) || fail "--kind xpfo-refusal failed"
+printf '%s\n' "$refusal" | grep -Eq "$re" || fail "--kind xpfo-refusal: '$re' does not match '$refusal'"
+! printf '%s\n' "$warn" | grep -Eq "$re" || fail "--kind xpfo-refusal: '$re' matches xpfo-fault's '$warn'"
+for k in no-such-kind 'xpfo-.*' xpfo; do
+	if "$ROOT/scripts/find-splats" --kind "$k" >/dev/null 2>&1; then fail "--kind '$k' succeeded"; fi
+done
 echo "harness $NAME: ok"
