@@ -5,6 +5,9 @@ KERNEL ?= on
 # Kernel parameters and devices for "make run" and "make shell": the
 # features on, and QEMU's virtio-balloon with free page reporting.
 RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,free-page-reporting=on"
+# ACCEL=kvm: "make run", "make soak-run" and "make shell" on the host's KVM
+# (/dev/kvm) instead of QEMU's emulator (TCG).
+ACCEL ?= tcg
 
 .PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-xpfo-profile bench-hinting bench-dirtylog bench-migration clean
 
@@ -43,13 +46,13 @@ build-all: ## build the off, on and debug kernels
 	@for k in off on debug; do $(MAKE) --no-print-directory build KERNEL=$$k || exit 1; done
 
 run: build ## boot the patched kernel with the features on and show what they do
-	@$(S)/run-show -k $(KERNEL) $(RUN_ARGS)
+	@$(S)/run-show -k $(KERNEL) --accel $(ACCEL) $(RUN_ARGS)
 
 soak-run: build ## "make run" N times in a row (default 10), its tally in results/soak-run/
-	@$(S)/soak-run $(or $(N),10) -k $(KERNEL) $(RUN_ARGS)
+	@$(S)/soak-run $(or $(N),10) -k $(KERNEL) --accel $(ACCEL) $(RUN_ARGS)
 
 shell: build ## an interactive shell in the patched kernel (leave with "exit")
-	@$(S)/run-qemu -k $(KERNEL) -i $(RUN_ARGS)
+	@$(S)/run-qemu -k $(KERNEL) --accel $(ACCEL) -i $(RUN_ARGS)
 
 check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftests (TAP)
 	@$(S)/check $(CHECK_ARGS)

@@ -5,11 +5,49 @@
 # and the shadow MMU over NPT, with the lockless harvest off and on; failed
 # migrations leave the source intact.  A migration scenario whose only
 # failure is an L2 guest resetting itself runs once more (e2e.sh says why).
+# And scripts/run-qemu --accel kvm, run here, boots this kernel on this
+# guest's KVM (tests/guest/accel-kvm.sh).
 . "$XK_ROOT/tests/guest/lib.sh"
 . "$XK_ROOT/tests/guest/nested.sh"
 . "$XK_ROOT/tests/guest/e2e.sh"
 
 e2e_migration() { l2_once_more_on_reset l2_migration "$label" "$ll"; }
+
+# The runner with --accel kvm (-cpu host) on this guest's KVM: its plan's
+# results join this boot's as "accel kvm: NAME", its kselftest's cases too.
+# Its result folder is on this guest's tmpfs, copied here after.  As for the
+# nested guests of e2e.sh: no kvmclock (it runs slow under the emulated
+# SVM), warnings and worse only on the console.
+accel_kvm() {
+	o=/tmp/xk-accel-kvm
+	rc=0
+	"$XK_ROOT/scripts/run-qemu" --accel kvm -s 1 -m 1024 -t 360 \
+		-k "$XK_KERNEL_BUILD/arch/x86/boot/bzImage" -o "$o" \
+		-a "xpfo=on kunit.enable=0 no-kvmclock loglevel=5" \
+		-- ". '$XK_ROOT/tests/guest/accel-kvm.sh'" >"$XK_LOGS/accel-kvm.log" 2>&1 || rc=$?
+	rm -rf "$XK_GUEST_OUT/accel-kvm"
+	cp -r "$o" "$XK_GUEST_OUT/accel-kvm" 2>/dev/null
+	o=$XK_GUEST_OUT/accel-kvm
+	res=$(cat "$o/result" 2>/dev/null || echo none)
+	if [ "$rc" = 0 ] && [ -s "$o/tap" ]; then
+		tap 0 "run-qemu --accel kvm: the boot ends with its plan's status" "result $res"
+	else
+		tail -20 "$XK_LOGS/accel-kvm.log" | sed 's/^/xk| /'
+		tap 1 "run-qemu --accel kvm: the boot ends with its plan's status" "exit $rc, result $res"
+	fi
+	[ -f "$o/tap" ] && while IFS= read -r line; do
+		case "$line" in
+		"not ok - "*) tap 1 "accel kvm: ${line#not ok - }" ;;
+		"ok - "*" # SKIP"*) l=${line#ok - }; skip "accel kvm: ${l%% # SKIP*}" "${l#* # SKIP}" ;;
+		"ok - "*" # "*) l=${line#ok - }; tap 0 "accel kvm: ${l%% # *}" "${l#* # }" ;;
+		"ok - "*) tap 0 "accel kvm: ${line#ok - }" ;;
+		esac
+	done <"$o/tap"
+	[ -f "$o/ksft" ] && while IFS="$(printf '\t')" read -r f n; do
+		printf 'accel-kvm/%s\taccel kvm: %s\n' "$f" "$n" >>"$XK_GUEST_OUT/ksft"
+	done <"$o/ksft"
+	return 0
+}
 
 if load_kvm "" ""; then
 	tap 0 "kvm loads"
@@ -21,4 +59,5 @@ else
 fi
 XK_MMU_MODES=$L2_MMU_MODES
 for_each_mmu_mode for_each_dirty_log_lockless e2e_migration
+[ ! -c /dev/kvm ] || accel_kvm
 finish

@@ -114,30 +114,49 @@ t_lost_write() { # NAME cmd...
 	return 0
 }
 
+# KVM's vendor module for this CPU: kvm_amd (SVM, as "-cpu max" emulates
+# it, or an AMD host under --accel kvm) or kvm_intel (VMX, an Intel host).
+kvm_vendor() {
+	if grep -qw svm /proc/cpuinfo; then echo kvm_amd
+	elif grep -qw vmx /proc/cpuinfo; then echo kvm_intel
+	else echo none; fi
+}
+
 # (Re)load KVM from the kernel's build folder with the given parameters.
-#   load_kvm "kvm params" "kvm_amd params"
+#   load_kvm "kvm params" "vendor params"
+# The vendor parameters are kvm_amd's; on VMX, npt=0 (no two-dimensional
+# paging) is passed to kvm_intel as ept=0.
 load_kvm() {
+	local v p2 tp m
+	v=$(kvm_vendor)
+	[ "$v" != none ] || { echo "xk: the CPU has neither SVM nor VMX: no KVM"; return 1; }
 	rmmod kvm_amd 2>/dev/null
+	rmmod kvm_intel 2>/dev/null
 	rmmod kvm 2>/dev/null
 	b=$XK_KERNEL_BUILD
+	p2=$2 tp=npt
+	[ "$v" = kvm_amd ] || { p2=$(echo "$2" | sed 's/\bnpt=/ept=/g'); tp=ept; }
 	grep -q '^irqbypass ' /proc/modules || insmod "$b/virt/lib/irqbypass.ko" || return 1
 	# shellcheck disable=SC2086
 	insmod "$b/arch/x86/kvm/kvm.ko" $1 || return 1
+	m=$b/arch/x86/kvm/$(echo "$v" | tr _ -).ko
+	[ -f "$m" ] || { echo "xk: no $m: this kernel was built without $v"; return 1; }
 	# shellcheck disable=SC2086
-	insmod "$b/arch/x86/kvm/kvm-amd.ko" $2 || return 1
+	insmod "$m" $p2 || return 1
 	[ -c /dev/kvm ] || return 1
 	tdp=$(cat /sys/module/kvm/parameters/tdp_mmu)
-	npt=$(cat /sys/module/kvm_amd/parameters/npt)
-	echo "xk: kvm loaded: kvm $1, kvm_amd $2; tdp_mmu=$tdp npt=$npt"
-	# The mode asked for must be the mode we got (kvm_amd falls back to
-	# shadow paging silently when the CPU lacks NPT).
+	npt=$(cat "/sys/module/$v/parameters/$tp")
+	echo "xk: kvm loaded: kvm $1, $v $p2; tdp_mmu=$tdp $tp=$npt"
+	# The mode asked for must be the mode we got (kvm_amd and kvm_intel
+	# fall back to shadow paging silently when the CPU lacks NPT or EPT).
 	case " $1 $2 " in *" npt=0 "*) want_npt=N ;; *) want_npt=Y ;; esac
 	case " $1 " in *" tdp_mmu=0 "*) want_tdp=N ;; *) want_tdp=Y ;; esac
 	[ "$npt" = "$want_npt" ] && [ "$tdp" = "$want_tdp" ] ||
-		{ echo "xk: asked npt=$want_npt tdp_mmu=$want_tdp, got npt=$npt tdp_mmu=$tdp"; return 1; }
+		{ echo "xk: asked $tp=$want_npt tdp_mmu=$want_tdp, got $tp=$npt tdp_mmu=$tdp"; return 1; }
 }
 
-# The MMU modes every KVM test runs in: name, kvm params, kvm_amd params.
+# The MMU modes every KVM test runs in: name, kvm params, vendor params
+# (kvm_amd's: load_kvm).
 XK_MMU_MODES="tdp|| shadow-tdp|tdp_mmu=0| shadow|tdp_mmu=0|npt=0"
 
 # Run "$@" once per MMU mode, KVM reloaded for it; $mode names the mode.
@@ -164,6 +183,20 @@ t_ksft() { # NAME cmd...
 	t "$@"
 	[ "$rc" != 4 ] || return 0
 	printf '%s\t%s\n' "logs/$slug.log" "$1" >>"$XK_GUEST_OUT/ksft"
+}
+
+# The XPFO selftest as the boots run it, with swap on zram meanwhile: its
+# swap case pages out with MADV_PAGEOUT (and would skip without swap).
+xpfo_selftest() {
+	if ! { echo 64M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+		swapon /dev/zram0; } 2>"$XK_LOGS/zram.log"; then
+		tap 1 "swap on zram for the xpfo selftest" "$(tail -1 "$XK_LOGS/zram.log")"
+	fi
+	xm=off
+	grep -qw 'xpfo=on' /proc/cmdline && xm=on
+	t_ksft "xpfo selftest (xpfo=$xm)" "$(selftest xpfo/xpfo_test)"
+	swapoff /dev/zram0 2>/dev/null
+	echo 1 >/sys/block/zram0/reset
 }
 
 # kvm.dirty_log_lockless (runtime-writable) exists with

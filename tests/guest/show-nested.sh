@@ -6,10 +6,10 @@
 . "$XK_ROOT/tests/guest/e2e.sh"
 
 nested_report() {
-	load_kvm "" "" >/dev/null || { echo "nested KVM: kvm_amd did not load"; return 1; }
+	msg=$(load_kvm "" "") || { echo "nested KVM: KVM did not load: $(echo "$msg" | tail -1)"; return 1; }
 	[ ! -e "$XK_DIRTY_LOG_LOCKLESS" ] || set_dirty_log_lockless 1 >/dev/null
 	echo "==== xpfo-kvm as a KVM host: $(uname -r), $(nproc) vCPU ===="
-	echo "nested KVM: /dev/kvm ready (kvm_amd, tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu))"
+	echo "nested KVM: /dev/kvm ready ($(kvm_vendor), tdp_mmu=$(cat /sys/module/kvm/parameters/tdp_mmu))"
 	echo "dirty-log harvest without mmu_lock for write (for read with the TDP MMU, none without):" \
 		"kvm.dirty_log_lockless=$(cat "$XK_DIRTY_LOG_LOCKLESS" 2>/dev/null || echo "(no such parameter)")"
 	echo "dirty-log harvest of a nested guest (dirty_log_perf_test, 2 vCPUs, 64 MiB each):"

@@ -42,15 +42,7 @@ fi
 # The refusals of a THP's state (a KUnit module that warns on purpose)
 [ "$xpfo_mode" != on ] || . "$XK_ROOT/tests/guest/xpfo-refusal.sh"
 
-# Swap on zram while the selftest runs: its swap case pages out with
-# MADV_PAGEOUT (and would skip without swap).
-if ! { echo 64M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
-	swapon /dev/zram0; } 2>"$XK_LOGS/zram.log"; then
-	tap 1 "swap on zram for the xpfo selftest" "$(tail -1 "$XK_LOGS/zram.log")"
-fi
-t_ksft "xpfo selftest (xpfo=$xpfo_mode)" "$(selftest xpfo/xpfo_test)"
-swapoff /dev/zram0 2>/dev/null
-echo 1 >/sys/block/zram0/reset
+xpfo_selftest
 grep -E '^(xpfo_|direct_map_level)' /proc/vmstat | tee "$XK_LOGS/xpfo-vmstat.log"
 
 # The pageblock count (debugfs): 256 MiB of tmpfs held is 65536 user pages,
