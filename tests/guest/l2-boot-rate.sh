@@ -1,7 +1,9 @@
 # Guest plan for scripts/l2-boot-rate: boot a nested (L2) guest with free
 # page hinting $XK_L2_BOOTS times (default 20), one after the other; each
 # boot fills and frees 64 MiB and is stopped.  One line per boot on the
-# console: "xk-l2-boot: N ok|reset|splat|fail".
+# console: "xk-l2-boot: N ok|reset|splat|fail"; at the end the L1's XPFO
+# counters that say how many TLB flushes of every CPU it sent
+# ("xk-l2-vmstat: NAME VALUE").
 . "$XK_ROOT/tests/guest/lib.sh"
 . "$XK_ROOT/tests/guest/nested.sh"
 . "$XK_ROOT/tests/guest/e2e.sh"
@@ -22,3 +24,5 @@ for i in $(seq "${XK_L2_BOOTS:-20}"); do
 	fi
 	echo "xk-l2-boot: $i $res"
 done
+grep -E '^(xpfo_tlb_flushes|xpfo_debug_flushes|xpfo_unmapped|xpfo_kmaps_global) ' /proc/vmstat |
+	sed 's/^/xk-l2-vmstat: /'
