@@ -9,7 +9,7 @@ RUN_ARGS ?= -a "xpfo=on virtio_balloon.hinting=kvm" -q "-device virtio-balloon,f
 # (/dev/kvm) instead of QEMU's emulator (TCG).
 ACCEL ?= tcg
 
-.PHONY: help deps tree export check-series check-docs prepare-send deb build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-xpfo-profile bench-hinting bench-dirtylog bench-migration clean
+.PHONY: help deps tree export check-series check-docs prepare-send deb deb-boot build build-each-patch build-all run soak-run shell check kunit bench-xpfo bench-xpfo-profile bench-hinting bench-dirtylog bench-migration clean
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  make %-19s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -60,6 +60,9 @@ check: deps ## the tests: checkpatch, series, builds, boots, KUnit, KVM selftest
 deb: deps ## an installable kernel: Debian's config + the features, bindeb-pkg into build/out/ (hours)
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
 	@$(S)/build-deb
+
+deb-boot: deps ## boot the make deb kernel under QEMU (xpfo=on) and run the XPFO selftest on it
+	@$(S)/boot-deb
 
 kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under QEMU (not in make check)
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
