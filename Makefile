@@ -61,7 +61,7 @@ deb: deps ## an installable kernel: Debian's config + the features, bindeb-pkg i
 	@[ -e build/src/.git ] || $(MAKE) --no-print-directory tree
 	@$(S)/build-deb
 
-deb-boot: deps ## boot the make deb kernel under QEMU (xpfo=on) and run the XPFO selftest on it
+deb-boot: build ## boot the make deb kernel under QEMU (xpfo=on) and run the XPFO selftest on it
 	@$(S)/boot-deb
 
 kunit: deps ## the series' KUnit suites with the tree's kunit.py, x86_64 under QEMU (not in make check)

@@ -75,14 +75,16 @@ need_series_files() {
 # Export the commits base..REV of the tree as patches into DIR, with options
 # that keep an unchanged patch byte-identical whatever the user's git config
 # and the repository's packing: no hashes in the From line, full blob ids,
-# no rename detection, no git version signature, no "n/m" numbering.  Blank
+# renames detected at git's default 50% similarity (a moved file is a
+# rename, not a delete and an add), no git version signature, no "n/m"
+# numbering.  Blank
 # context lines are written empty rather than as one space, so no line of a
 # patch ends in whitespace (git am reads both).
 export_patches() { # REV DIR [FROM] (FROM: default the base tag)
 	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	tgit -c diff.suppressBlankEmpty=true \
 		format-patch --quiet --zero-commit --no-signature --no-numbered \
-		--full-index --no-renames --no-thread --encode-email-headers \
+		--full-index --find-renames --no-thread --encode-email-headers \
 		-o "$2" "${3:-$BASE_TAG}..$1" >/dev/null
 }
 

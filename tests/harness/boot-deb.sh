@@ -1,6 +1,7 @@
 # Test: scripts/boot-deb boots the vmlinuz of the newest linux-image
 # package with an initramfs holding busybox, /dev/console, an /init and the
-# package's 9p modules decompressed; without a package it names make deb
+# package's 9p modules decompressed; without a package it names make deb,
+# without the XPFO selftest make build
 . "$(dirname "$0")/lib.sh"
 
 out=$SCRATCH/out
@@ -23,6 +24,16 @@ for m in fs/9p/9p fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio; do
 	echo "module $(basename $m)" | xz >"$pkg/lib/modules/$ver/kernel/$m.ko.xz"
 done
 dpkg-deb -b -Zgzip "$pkg" "$out/linux-image-${ver}_1_amd64.deb" >/dev/null || fail "dpkg-deb -b failed"
+
+# The XPFO selftest the guest runs must be built
+rc=0
+XK_OUT=$out XK_RESULTS=$SCRATCH/results "$ROOT/scripts/boot-deb" >"$SCRATCH/noksft.out" 2>&1 || rc=$?
+cat "$SCRATCH/noksft.out"
+[ "$rc" != 0 ] || fail "no selftest: boot-deb passed"
+grep -q 'run make build first' "$SCRATCH/noksft.out" || fail "no selftest: the refusal does not name make build"
+mkdir -p "$out/kselftest/xpfo"
+printf '#!/bin/sh\n' >"$out/kselftest/xpfo/xpfo_test"
+chmod +x "$out/kselftest/xpfo/xpfo_test"
 
 # A QEMU that exits at once: its command line and the initramfs are what counts
 printf '#!/bin/sh\nexit 0\n' >"$SCRATCH/bin/qemu-system-x86_64"
