@@ -5,7 +5,7 @@
 # this hinting, three rounds of it on and off at run time in the same boot
 # instead; the drain_all_pages() calls (vmstat pcp_drain_all) and the
 # pages allocated out of hinted memory (page_hinting's refaults) per
-# iteration of the loop (64 MiB) while hinting was on.  Prints
+# iteration of the loop (64 MiB) in the timed runs with hinting on.  Prints
 # "xk-bench: MODE KEY VALUE" lines; MODE comes from $XK_BENCH_MODE.
 . "$XK_ROOT/tests/guest/lib.sh"
 
@@ -44,13 +44,14 @@ else
 	# first, to fault back what was reported), three timed runs each.
 	# Boots differ in speed by more than hinting's cost and a boot drifts:
 	# on and off runs close together in one boot are what compares.  The
-	# drains count every run with hinting on, the refaults the timed ones.
+	# drains and refaults count the timed runs with hinting on, as in the
+	# other modes.
 	drains=0 refaults=0
 	for round in 1 2 3; do
 		echo 1 >"$enabled" || exit 1
+		untimed
+		untimed
 		vmstat_mark
-		untimed
-		untimed
 		r0=$(hstat refaults)
 		fault_loop fault_ms 3
 		refaults=$((refaults + $(hstat refaults) - r0))
