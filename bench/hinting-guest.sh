@@ -20,16 +20,17 @@ sleep 5	# let the boot's own frees settle
 echo "xk-bench: $mode seconds_to_90pct $(awk '$1 == "seconds_to_90pct" { print $2 }' "$XK_GUEST_OUT/timeline")"
 "$memtest" frag 512 "$rss" 15 >"$XK_GUEST_OUT/frag" || { cat "$XK_GUEST_OUT/frag"; exit 1; }
 echo "xk-bench: $mode fragmented_returned $(awk '$1 == "fragmented_returned" { print $2 }' "$XK_GUEST_OUT/frag")"
+# One run of the loop, untimed
+untimed() { "$work" fault 64 8 >/dev/null || exit 1; }
 # fault_loop NAME RUNS: RUNS timed runs of the loop, "xk-bench: MODE NAME MS"
 fault_loop() {
 	local i t0
 	for i in $(seq "$2"); do
 		t0=$(date +%s%N)
-		"$work" fault 64 8 >/dev/null || exit 1
+		untimed
 		echo "xk-bench: $mode $1 $((($(date +%s%N) - t0) / 1000000))"
 	done
 }
-untimed() { "$work" fault 64 8 >/dev/null || exit 1; }
 enabled=/sys/module/page_hinting/parameters/enabled
 vmstat_mark
 if [ "$(cat /sys/module/virtio_balloon/parameters/hinting)" != kvm ] || [ ! -w "$enabled" ]; then

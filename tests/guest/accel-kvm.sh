@@ -9,10 +9,6 @@ if dmesg | grep -q 'Hypervisor detected: KVM'; then
 else
 	tap 1 "the guest runs on KVM" "$(dmesg | grep -m1 -o 'Hypervisor detected: .*' || echo 'no hypervisor line')"
 fi
-if dmesg | grep -q 'xpfo: enabled'; then
-	tap 0 "XPFO is on" "$(dmesg | grep -m1 -o 'xpfo: enabled.*')"
-else
-	tap 1 "XPFO is on" "no 'xpfo: enabled' in the kernel log (command line: $(cat /proc/cmdline))"
-fi
+xpfo_on_tap
 xpfo_selftest
 finish

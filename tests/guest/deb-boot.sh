@@ -5,11 +5,7 @@
 . "$XK_ROOT/tests/guest/lib.sh"
 
 echo "xk: kernel $(uname -r)"
-if dmesg | grep -q 'xpfo: enabled'; then
-	tap 0 "XPFO is on" "$(dmesg | grep -m1 -o 'xpfo: enabled.*')"
-else
-	tap 1 "XPFO is on" "no 'xpfo: enabled' in the kernel log (command line: $(cat /proc/cmdline))"
-fi
+xpfo_on_tap
 if modprobe zram 2>"$XK_LOGS/modprobe.log"; then
 	tap 0 "zram loads from the package's modules"
 else

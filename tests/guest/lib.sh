@@ -185,6 +185,15 @@ t_ksft() { # NAME cmd...
 	printf '%s\t%s\n' "logs/$slug.log" "$1" >>"$XK_GUEST_OUT/ksft"
 }
 
+# A TAP line: the kernel log says XPFO is on.
+xpfo_on_tap() {
+	if dmesg | grep -q 'xpfo: enabled'; then
+		tap 0 "XPFO is on" "$(dmesg | grep -m1 -o 'xpfo: enabled.*')"
+	else
+		tap 1 "XPFO is on" "no 'xpfo: enabled' in the kernel log (command line: $(cat /proc/cmdline))"
+	fi
+}
+
 # The XPFO selftest as the boots run it, with swap on zram meanwhile: its
 # swap case pages out with MADV_PAGEOUT (and would skip without swap).
 xpfo_selftest() {
